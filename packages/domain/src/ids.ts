@@ -1,0 +1,48 @@
+import { CROCKFORD, encodeBase32, randomBytes } from "./base32";
+
+export const ID_PREFIXES = {
+  merchant: "mer",
+  staff: "stf",
+  session: "ses",
+  apiKey: "key",
+  partner: "ptn",
+  product: "prd",
+  sku: "sku",
+  order: "ord",
+  orderItem: "itm",
+  payment: "pay",
+  delivery: "dlv",
+  unit: "unt",
+  code: "cod",
+  redemption: "red",
+  event: "evt",
+  ledgerEntry: "led",
+  audit: "aud",
+  request: "req",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+/** 48-bit millisecond time as 10 Crockford symbols, so ids sort by creation time. */
+function encodeTime(ms: number): string {
+  let out = "";
+  let rest = ms;
+  for (let i = 0; i < 10; i++) {
+    out = CROCKFORD[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+/** A prefixed, sortable id: `ord_` + 10 time symbols + 16 random symbols (80 bits). */
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  return `${ID_PREFIXES[kind]}_${encodeTime(now)}${encodeBase32(randomBytes(10))}`;
+}
+
+const ID_BODY = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** True when `value` has the shape of an id of this kind; anything else can be answered 404 at once. */
+export function isId(kind: IdKind, value: string): boolean {
+  const prefix = `${ID_PREFIXES[kind]}_`;
+  return value.startsWith(prefix) && ID_BODY.test(value.slice(prefix.length));
+}

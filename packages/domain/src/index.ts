@@ -1,0 +1,6 @@
+export * from "./base32";
+export * from "./code-format";
+export * from "./code-policy";
+export * from "./ids";
+export * from "./money";
+export * from "./order-state";
