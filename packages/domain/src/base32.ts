@@ -22,3 +22,24 @@ export function encodeBase32(bytes: Uint8Array): string {
 export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
 }
+
+/** Decodes Crockford base32 produced by `encodeBase32` back into `byteLength` bytes; null if malformed. */
+export function decodeBase32(text: string, byteLength: number): Uint8Array | null {
+  const out = new Uint8Array(byteLength);
+  let buffer = 0;
+  let bits = 0;
+  let index = 0;
+  for (const symbol of text) {
+    const value = CROCKFORD.indexOf(symbol);
+    if (value < 0) return null;
+    buffer = (buffer << 5) | value;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      if (index >= byteLength) return null;
+      out[index++] = (buffer >> bits) & 0xff;
+      buffer &= (1 << bits) - 1;
+    }
+  }
+  return index === byteLength ? out : null;
+}

@@ -35,6 +35,7 @@ export function formatCode(normalized: string): string {
 }
 
 /** Letters from other scripts that people (and attackers) type in place of Latin ones. */
+// biome-ignore format: one row per script reads better than one letter per line
 const LOOK_ALIKES: Record<string, string> = {
   А: "A", В: "B", С: "C", Е: "E", Н: "H", К: "K", М: "M", О: "O", Р: "P", Т: "T", Х: "X", У: "Y",
   а: "A", в: "B", с: "C", е: "E", н: "H", к: "K", м: "M", о: "O", р: "P", т: "T", х: "X", у: "Y",
@@ -44,8 +45,12 @@ const LOOK_ALIKES: Record<string, string> = {
 /** Crockford decoding: symbols that look alike read as the one the alphabet keeps. */
 const CROCKFORD_ALIASES: Record<string, string> = { O: "0", I: "1", L: "1", U: "V" };
 
-/** Separators, spaces and invisible characters that may surround or split a typed code. */
-const IGNORED = /[\s\-‐-―−_.·・\u200B-\u200D\u2060\uFEFF]/gu;
+/**
+ * Separators, spaces and invisible characters that may surround or split a typed code. `\p{Cf}`
+ * covers zero-width spaces, soft hyphens and the direction marks right-to-left apps wrap codes in;
+ * `ー` is the dash a Japanese keyboard types.
+ */
+const IGNORED = /[\s\-‐-―−_.·・ー\p{Cf}]/gu;
 
 /**
  * Normalizes what a person typed or scanned into the canonical symbols of a voucher code:
@@ -64,9 +69,12 @@ export function normalizeCode(input: string): string | null {
   return out.length > 0 ? out : null;
 }
 
+const CODE_SHAPE = new RegExp(`^[${CROCKFORD}]{${CODE_LENGTH}}$`);
+
 /** True when a normalized code has the length and check symbol of a code we minted. */
 export function isWellFormedCode(normalized: string): boolean {
-  if (normalized.length !== CODE_LENGTH) return false;
+  // Checked first: a symbol outside the alphabet would count as -1 in the check sum and could pass.
+  if (!CODE_SHAPE.test(normalized)) return false;
   const data = normalized.slice(0, CODE_DATA_SYMBOLS);
   return luhnCheckSymbol(data) === normalized.charAt(CODE_DATA_SYMBOLS);
 }

@@ -25,6 +25,10 @@ export type IdKind = keyof typeof ID_PREFIXES;
 
 /** 48-bit millisecond time as 10 Crockford symbols, so ids sort by creation time. */
 function encodeTime(ms: number): string {
+  // Anything else would index past the alphabet and spell "undefined" into the id.
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 2 ** 48) {
+    throw new RangeError("id time must be whole milliseconds since 1970");
+  }
   let out = "";
   let rest = ms;
   for (let i = 0; i < 10; i++) {

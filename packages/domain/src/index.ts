@@ -4,3 +4,5 @@ export * from "./code-policy";
 export * from "./ids";
 export * from "./money";
 export * from "./order-state";
+export * from "./crypto";
+export * from "./redemption-id";

@@ -1,0 +1,3 @@
+export * from "./provider";
+export * from "./sandbox";
+export * from "./signature";

@@ -1,0 +1,33 @@
+import type { Money } from "@tessera/domain";
+
+/** What a payment provider tells us, once its webhook has been verified. */
+export interface PaymentEvent {
+  id: string;
+  type: "payment.succeeded" | "payment.failed" | "payment.refunded";
+  paymentId: string;
+  amount: Money;
+  occurredAt: number;
+}
+
+export interface CheckoutRequest {
+  paymentId: string;
+  orderId: string;
+  amount: Money;
+  returnUrl: string;
+}
+
+/**
+ * The seam every provider implements. The sandbox is one; a Stripe adapter is another, with
+ * the same verify-then-parse contract for its webhooks.
+ */
+export interface PaymentProvider {
+  readonly name: string;
+  checkoutUrl(request: CheckoutRequest): string;
+  /** Verifies the raw webhook request and parses its event, or says why not. */
+  parseWebhook(
+    rawBody: string,
+    signatureHeader: string | null,
+    nowSeconds: number,
+  ): Promise<{ ok: true; event: PaymentEvent } | { ok: false; reason: string }>;
+  refund(paymentId: string, amount: Money): Promise<{ refundId: string }>;
+}

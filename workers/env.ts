@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { CodeLedger } from "./objects/code-ledger";
+import type { RateGate } from "./objects/rate-gate";
+import type { StockKeeper } from "./objects/stock-keeper";
+
+/** The bindings wrangler.toml declares and the secrets .dev.vars (or `wrangler secret`) provides. */
+export interface Env {
+  DB: D1Database;
+  CODE_LEDGER: DurableObjectNamespace<CodeLedger>;
+  STOCK_KEEPER: DurableObjectNamespace<StockKeeper>;
+  RATE_GATE: DurableObjectNamespace<RateGate>;
+  EVENTS: Queue;
+  FULFILLMENT: Queue;
+  RISK: Queue;
+  SUPPLIER: Queue;
+  ASSETS: Fetcher;
+  SELF: Fetcher;
+  ENVIRONMENT: string;
+  SANDBOX_PAYMENTS: string;
+  RESERVATION_TTL_SECONDS: string;
+  OPERATOR_API_KEY: string;
+  CODE_HMAC_KEY: string;
+  ENCRYPTION_KEYS: string;
+  ENCRYPTION_ACTIVE_KEY_ID: string;
+  SANDBOX_WEBHOOK_SECRET: string;
+  DEMO_ADMIN_API_KEY?: string;
+  DEMO_PARTNER_API_KEY?: string;
+  DEMO_STAFF_EMAIL?: string;
+  DEMO_STAFF_PASSWORD?: string;
+}
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends import("./env").Env {}
+  }
+}
+
+const secret = (minLength: number) => z.string().min(minLength);
+
+const ConfigSchema = z.object({
+  environment: z.enum(["development", "test", "production"]),
+  sandboxPayments: z.boolean(),
+  reservationTtlMs: z.number().int().min(10_000).max(86_400_000),
+  operatorApiKey: secret(24),
+  codeHmacKey: z.string().regex(/^[0-9a-f]{64}$/i, "64 hex characters"),
+  encryptionKeys: z.record(z.string().regex(/^[a-z0-9]{1,16}$/), z.string().min(40)),
+  activeKeyId: z.string(),
+  sandboxWebhookSecret: secret(16),
+  demo: z.object({
+    adminApiKey: z.string().optional(),
+    partnerApiKey: z.string().optional(),
+    staffEmail: z.string().optional(),
+    staffPassword: z.string().optional(),
+  }),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+const cache = new WeakMap<object, Config>();
+
+/** Validates configuration once per isolate; a deployment missing a secret fails loudly, not per request. */
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  let keys: unknown;
+  try {
+    keys = JSON.parse(env.ENCRYPTION_KEYS ?? "");
+  } catch {
+    throw new ConfigError("ENCRYPTION_KEYS must be a JSON object of key id to base64 key");
+  }
+  const parsed = ConfigSchema.safeParse({
+    environment: env.ENVIRONMENT,
+    sandboxPayments: env.SANDBOX_PAYMENTS === "enabled",
+    reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
+    operatorApiKey: env.OPERATOR_API_KEY,
+    codeHmacKey: env.CODE_HMAC_KEY,
+    encryptionKeys: keys,
+    activeKeyId: env.ENCRYPTION_ACTIVE_KEY_ID,
+    sandboxWebhookSecret: env.SANDBOX_WEBHOOK_SECRET,
+    demo: {
+      adminApiKey: env.DEMO_ADMIN_API_KEY,
+      partnerApiKey: env.DEMO_PARTNER_API_KEY,
+      staffEmail: env.DEMO_STAFF_EMAIL,
+      staffPassword: env.DEMO_STAFF_PASSWORD,
+    },
+  });
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
+    throw new ConfigError(`invalid configuration: ${fields}`);
+  }
+  if (!(parsed.data.activeKeyId in parsed.data.encryptionKeys)) {
+    throw new ConfigError("ENCRYPTION_ACTIVE_KEY_ID names no key in ENCRYPTION_KEYS");
+  }
+  if (parsed.data.environment === "production" && parsed.data.sandboxPayments) {
+    throw new ConfigError("the sandbox payment provider cannot be enabled in production");
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

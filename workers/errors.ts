@@ -1,0 +1,106 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * The closed set of error codes an API caller can receive, each with its one HTTP status.
+ * The OpenAPI document, the /docs page and every thrown ApiError read this table; a test
+ * checks that each code is documented on the routes that can answer it.
+ */
+export const ERROR_CODES = {
+  invalid_request: { status: 400, title: "The request could not be read" },
+  validation_failed: { status: 400, title: "The request failed validation" },
+  invalid_signature: { status: 400, title: "The webhook signature is invalid or stale" },
+  unauthorized: { status: 401, title: "Missing or invalid credentials" },
+  invalid_credentials: { status: 401, title: "Email or password is wrong" },
+  forbidden: { status: 403, title: "These credentials may not do this" },
+  csrf_failed: { status: 403, title: "The CSRF token is missing or wrong" },
+  not_found: { status: 404, title: "No such resource" },
+  code_not_found: { status: 404, title: "No such code" },
+  method_not_allowed: { status: 405, title: "Method not allowed" },
+  insufficient_stock: { status: 409, title: "Not enough stock" },
+  code_already_redeemed: { status: 409, title: "The code has no uses left" },
+  code_expired: { status: 409, title: "The code has expired" },
+  code_voided: { status: 409, title: "The code was voided" },
+  already_reversed: { status: 409, title: "The redemption was already reversed" },
+  idempotency_key_in_use: { status: 409, title: "A request with this Idempotency-Key is still in progress" },
+  conflict: { status: 409, title: "The request conflicts with the current state" },
+  payload_too_large: { status: 413, title: "The request body is too large" },
+  unsupported_media_type: { status: 415, title: "Unsupported content type" },
+  idempotency_key_reused: { status: 422, title: "The Idempotency-Key was used with another request" },
+  account_locked: { status: 423, title: "The account is locked after repeated failures" },
+  rate_limited: { status: 429, title: "Too many requests" },
+  internal_error: { status: 500, title: "Something went wrong on our side" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A failure the caller can act on; routes and services throw it, the app renders problem+json. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? ERROR_CODES[code].title);
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/docs#error-code_not_found" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.enum(ERROR_CODE_LIST),
+    requestId: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export function problemBody(error: ApiError, requestId: string): Problem {
+  return {
+    type: `/docs#error-${error.code}`,
+    title: ERROR_CODES[error.code].title,
+    status: error.status,
+    ...(error.detail ? { detail: error.detail } : {}),
+    code: error.code,
+    requestId,
+    ...(error.extra.errors ? { errors: error.extra.errors } : {}),
+  };
+}
+
+/** Errors every route can answer: bad input, and our own failures. */
+const ALWAYS: ErrorCode[] = ["invalid_request", "validation_failed", "payload_too_large", "internal_error"];
+
+/**
+ * OpenAPI `responses` entries for the codes a route may answer, grouped by status, so the
+ * document lists exactly which `code` values each status can carry.
+ */
+export function errorResponses(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of [...codes, ...ALWAYS]) {
+    const status = ERROR_CODES[code].status;
+    const list = byStatus.get(status) ?? [];
+    if (!list.includes(code)) list.push(code);
+    byStatus.set(status, list);
+  }
+  const responses: Record<number, { description: string; content: Record<string, { schema: z.ZodType }> }> = {};
+  for (const [status, list] of byStatus) {
+    responses[status] = {
+      description: list.map((code) => `\`${code}\`: ${ERROR_CODES[code].title}`).join("; "),
+      content: {
+        "application/problem+json": { schema: ProblemSchema.extend({ code: z.enum(list as [ErrorCode, ...ErrorCode[]]) }) },
+      },
+    };
+  }
+  return responses;
+}

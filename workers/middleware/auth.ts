@@ -1,0 +1,69 @@
+import { getCookie } from "hono/cookie";
+import type { AppContext } from "../app";
+import { ApiError } from "../errors";
+import { authenticateApiKey, isOperatorKey } from "../services/api-keys";
+import { SESSION_COOKIE, sessionFromToken } from "../services/staff-sessions";
+
+function bearer(c: AppContext): string | null {
+  const header = c.req.header("authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw new ApiError("unauthorized", "Authorization must be `Bearer <key>`");
+  return match[1];
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Admin routes take an admin API key, or a staff session cookie; cookie-authenticated writes
+ * must echo the session's CSRF token in `X-CSRF-Token`, which another site cannot read.
+ */
+export function requireAdmin() {
+  return async (c: AppContext, next: () => Promise<void>) => {
+    const services = c.get("services");
+    const key = bearer(c);
+    if (key) {
+      const owner = await authenticateApiKey(services, "admin", key);
+      if (!owner) throw new ApiError("unauthorized", "The API key is not valid");
+      const caller = { kind: "admin_key" as const, merchantId: owner.merchantId, keyId: owner.keyId };
+      c.set("caller", caller);
+      c.set("admin", caller);
+      return next();
+    }
+    const token = getCookie(c, SESSION_COOKIE);
+    if (!token) throw new ApiError("unauthorized", "Sign in or send an admin API key");
+    const session = await sessionFromToken(services, token);
+    if (!session) throw new ApiError("unauthorized", "The session has ended; sign in again");
+    if (!SAFE_METHODS.has(c.req.method) && c.req.header("x-csrf-token") !== session.csrfToken) {
+      throw new ApiError("csrf_failed");
+    }
+    const caller = { kind: "staff" as const, ...session };
+    c.set("caller", caller);
+    c.set("admin", caller);
+    return next();
+  };
+}
+
+export function requirePartner() {
+  return async (c: AppContext, next: () => Promise<void>) => {
+    const key = bearer(c);
+    if (!key) throw new ApiError("unauthorized", "Send a partner API key as `Authorization: Bearer <key>`");
+    const owner = await authenticateApiKey(c.get("services"), "partner", key);
+    if (!owner?.partnerId) throw new ApiError("unauthorized", "The API key is not valid");
+    const caller = { kind: "partner" as const, merchantId: owner.merchantId, partnerId: owner.partnerId, keyId: owner.keyId };
+    c.set("caller", caller);
+    c.set("partner", caller);
+    return next();
+  };
+}
+
+export function requireOperator() {
+  return async (c: AppContext, next: () => Promise<void>) => {
+    const key = bearer(c);
+    if (!key || !(await isOperatorKey(c.get("services"), key))) {
+      throw new ApiError("unauthorized", "Send the operator key as `Authorization: Bearer <key>`");
+    }
+    c.set("caller", { kind: "operator" });
+    return next();
+  };
+}

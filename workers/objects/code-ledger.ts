@@ -1,0 +1,297 @@
+import {
+  afterRedemption,
+  afterReversal,
+  type CodePolicy,
+  type CodeState,
+  type CodeStatus,
+  expiryOf,
+  newRedemptionId,
+  refuseRedemption,
+  statusOf,
+} from "@tessera/domain";
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { Outbox } from "./outbox";
+
+export interface ArmInput {
+  lookupKey: string;
+  codeId: string;
+  merchantId: string;
+  skuId: string;
+  orderId: string;
+  productName: string;
+  policy: CodePolicy;
+  issuedAt: number;
+}
+
+export interface CodeView {
+  codeId: string;
+  skuId: string;
+  productName: string;
+  status: CodeStatus;
+  usesTotal: number;
+  remainingUses: number;
+  expiresAt: number | null;
+}
+
+export interface RedeemInput {
+  merchantId: string;
+  partnerId: string | null;
+  idempotencyKey: string | null;
+  /** Hash of what the caller asked for, so a reused key with another request is refused. */
+  requestHash: string;
+  location: string | null;
+  now?: number;
+}
+
+export interface RedemptionView {
+  id: string;
+  codeId: string;
+  createdAt: number;
+  code: CodeView;
+}
+
+export type RedeemOutcome =
+  | { ok: true; replayed: boolean; redemption: RedemptionView }
+  | { ok: false; error: "code_not_found" | "code_already_redeemed" | "code_expired" | "code_voided" }
+  | { ok: false; error: "idempotency_key_reused" };
+
+export type ReverseOutcome =
+  | { ok: true; redemptionId: string; reversedAt: number; code: CodeView }
+  | { ok: false; error: "not_found" | "already_reversed" };
+
+interface CodeRow extends CodeState {
+  codeId: string;
+  lookupKey: string;
+  merchantId: string;
+  skuId: string;
+  orderId: string;
+  productName: string;
+  issuedAt: number;
+  version: number;
+  [key: string]: SqlStorageValue;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS code (
+     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+     codeId TEXT NOT NULL, lookupKey TEXT NOT NULL, merchantId TEXT NOT NULL, skuId TEXT NOT NULL,
+     orderId TEXT NOT NULL, productName TEXT NOT NULL, usesTotal INTEGER NOT NULL,
+     usesRemaining INTEGER NOT NULL, issuedAt INTEGER NOT NULL, expiresAt INTEGER,
+     voidedAt INTEGER, version INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS redemptions (
+     id TEXT PRIMARY KEY, partnerId TEXT, idempotencyKey TEXT UNIQUE, requestHash TEXT NOT NULL,
+     location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER, response TEXT NOT NULL)`,
+];
+
+/**
+ * One object per issued code: the only place a code's uses change. Every method reads and
+ * writes in one synchronous step, so concurrent calls are applied one after another and a
+ * code is never redeemed more often than its policy allows. An object for a code that was
+ * never armed answers "not found" without creating any storage, so guessing costs nothing.
+ */
+export class CodeLedger extends DurableObject<Env> {
+  readonly #sql: SqlStorage;
+  readonly #outbox: Outbox;
+  #row: CodeRow | null | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    this.#outbox = new Outbox(this.#sql, env.EVENTS);
+  }
+
+  /** Arms the ledger with its code and policy; a repeated call returns the first call's state. */
+  arm(input: ArmInput): CodeView {
+    const existing = this.#load();
+    if (existing) return view(existing, Date.now());
+    this.ctx.storage.transactionSync(() => {
+      for (const statement of SCHEMA) this.#sql.exec(statement);
+      Outbox.createTable(this.#sql);
+      const expiresAt = expiryOf(input.policy, input.issuedAt);
+      this.#sql.exec(
+        `INSERT INTO code (singleton, codeId, lookupKey, merchantId, skuId, orderId, productName, usesTotal,
+           usesRemaining, issuedAt, expiresAt, voidedAt, version) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)`,
+        input.codeId,
+        input.lookupKey,
+        input.merchantId,
+        input.skuId,
+        input.orderId,
+        input.productName,
+        input.policy.uses,
+        input.policy.uses,
+        input.issuedAt,
+        expiresAt,
+      );
+      this.#row = undefined;
+      const row = this.#mustLoad();
+      this.#outbox.add({ type: "code.armed", merchantId: input.merchantId, data: snapshot(row) });
+    });
+    this.#afterWrite();
+    return view(this.#mustLoad(), Date.now());
+  }
+
+  /** The code as its merchant's partners may see it; null for unknown and foreign codes alike. */
+  verify(merchantId: string, now: number = Date.now()): CodeView | null {
+    const row = this.#load();
+    if (!row || row.merchantId !== merchantId) return null;
+    return view(row, now);
+  }
+
+  redeem(input: RedeemInput): RedeemOutcome {
+    const now = input.now ?? Date.now();
+    const row = this.#load();
+    if (!row || row.merchantId !== input.merchantId) return { ok: false, error: "code_not_found" };
+    if (input.idempotencyKey !== null) {
+      const prior = this.#sql
+        .exec<{ requestHash: string; response: string }>(
+          "SELECT requestHash, response FROM redemptions WHERE idempotencyKey = ?",
+          idempotencyScope(input.partnerId, input.idempotencyKey),
+        )
+        .toArray()[0];
+      if (prior) {
+        if (prior.requestHash !== input.requestHash) return { ok: false, error: "idempotency_key_reused" };
+        return { ok: true, replayed: true, redemption: JSON.parse(prior.response) as RedemptionView };
+      }
+    }
+    const refusal = refuseRedemption(row, now);
+    if (refusal) return { ok: false, error: refusal };
+
+    const next = { ...row, ...afterRedemption(row), version: row.version + 1 };
+    const redemption: RedemptionView = {
+      id: newRedemptionId(row.lookupKey, now),
+      codeId: row.codeId,
+      createdAt: now,
+      code: view(next, now),
+    };
+    this.ctx.storage.transactionSync(() => {
+      this.#sql.exec(
+        "UPDATE code SET usesRemaining = ?, version = ? WHERE singleton = 1",
+        next.usesRemaining,
+        next.version,
+      );
+      this.#sql.exec(
+        `INSERT INTO redemptions (id, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt, response)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
+        redemption.id,
+        input.partnerId,
+        input.idempotencyKey === null ? null : idempotencyScope(input.partnerId, input.idempotencyKey),
+        input.requestHash,
+        input.location,
+        now,
+        JSON.stringify(redemption),
+      );
+      this.#outbox.add({
+        type: "code.redeemed",
+        merchantId: row.merchantId,
+        at: now,
+        data: { ...snapshot(next), redemptionId: redemption.id, partnerId: input.partnerId, location: input.location },
+      });
+    });
+    this.#row = next;
+    this.#afterWrite();
+    return { ok: true, replayed: false, redemption };
+  }
+
+  /** Gives back the use a redemption took. Only the merchant's own partners reach it. */
+  reverse(merchantId: string, redemptionId: string, now: number = Date.now()): ReverseOutcome {
+    const row = this.#load();
+    if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
+    const redemption = this.#sql
+      .exec<{ reversedAt: number | null }>("SELECT reversedAt FROM redemptions WHERE id = ?", redemptionId)
+      .toArray()[0];
+    if (!redemption) return { ok: false, error: "not_found" };
+    if (redemption.reversedAt !== null) return { ok: false, error: "already_reversed" };
+
+    const next = { ...row, ...afterReversal(row), version: row.version + 1 };
+    this.ctx.storage.transactionSync(() => {
+      this.#sql.exec("UPDATE redemptions SET reversedAt = ? WHERE id = ?", now, redemptionId);
+      this.#sql.exec(
+        "UPDATE code SET usesRemaining = ?, version = ? WHERE singleton = 1",
+        next.usesRemaining,
+        next.version,
+      );
+      this.#outbox.add({
+        type: "code.reversed",
+        merchantId: row.merchantId,
+        at: now,
+        data: { ...snapshot(next), redemptionId },
+      });
+    });
+    this.#row = next;
+    this.#afterWrite();
+    return { ok: true, redemptionId, reversedAt: now, code: view(next, now) };
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.#load()) return;
+    await this.#outbox.flush().finally(() => this.#reschedule());
+  }
+
+  /** For tests and operators: events not yet handed to the queue. */
+  pendingEvents(): number {
+    return this.#load() ? this.#outbox.pending() : 0;
+  }
+
+  #afterWrite(): void {
+    void this.ctx.storage.setAlarm(Date.now() + 5_000);
+    this.ctx.waitUntil(
+      this.#outbox
+        .flush()
+        .then(() => this.#reschedule())
+        .catch(() => undefined),
+    );
+  }
+
+  async #reschedule(): Promise<void> {
+    const next = this.#outbox.retryAt(Date.now());
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+  }
+
+  #load(): CodeRow | null {
+    if (this.#row !== undefined) return this.#row;
+    const armed = this.#sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'code'")
+      .one().n;
+    this.#row = armed ? (this.#sql.exec<CodeRow>("SELECT * FROM code").toArray()[0] ?? null) : null;
+    return this.#row;
+  }
+
+  #mustLoad(): CodeRow {
+    const row = this.#load();
+    if (!row) throw new Error("ledger not armed");
+    return row;
+  }
+}
+
+function idempotencyScope(partnerId: string | null, key: string): string {
+  return `${partnerId ?? "-"}:${key}`;
+}
+
+function view(row: CodeRow, now: number): CodeView {
+  return {
+    codeId: row.codeId,
+    skuId: row.skuId,
+    productName: row.productName,
+    status: statusOf(row, now),
+    usesTotal: row.usesTotal,
+    remainingUses: row.usesRemaining,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** The read model's view of a code, versioned so out-of-order events never move it backwards. */
+function snapshot(row: CodeRow) {
+  return {
+    codeId: row.codeId,
+    lookupKey: row.lookupKey,
+    skuId: row.skuId,
+    orderId: row.orderId,
+    usesTotal: row.usesTotal,
+    usesRemaining: row.usesRemaining,
+    expiresAt: row.expiresAt,
+    voidedAt: row.voidedAt,
+    version: row.version,
+  };
+}

@@ -1,0 +1,120 @@
+import { deliveries, orderItems, orders } from "@tessera/db/schema";
+import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tessera/domain";
+import { and, eq } from "drizzle-orm";
+import type { ServiceContext } from "../context";
+import type { StockUnit } from "../objects/stock-keeper";
+import { refundUndeliverable } from "./refunds";
+import { stockKeeper } from "./stock";
+
+type ItemRow = typeof orderItems.$inferSelect;
+type OrderRow = typeof orders.$inferSelect;
+type DeliveryInsert = typeof deliveries.$inferInsert;
+
+export type FulfilmentResult = { status: OrderRow["status"] | "missing" };
+
+/**
+ * Delivers a paid order, exactly once however often it runs (inline after the payment
+ * webhook, then again from the queue, or twice at the same time):
+ *  1. every card-secret line commits its reservation; the StockKeeper returns the same units
+ *     on a repeat. If any line cannot be served (a late payment found no stock), the order is
+ *     refunded and its units go back.
+ *  2. deliveries are inserted under a unique (item, seq) key: a repeat inserts nothing, and of
+ *     two racing voucher mints only the first code per seat survives;
+ *  3. each surviving voucher arms its CodeLedger (idempotent, same policy and issue time);
+ *  4. the order moves paid → fulfilled, guarded by its status.
+ */
+export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promise<FulfilmentResult> {
+  const order = await ctx.db.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (!order) return { status: "missing" };
+  if (order.status !== "paid") return { status: order.status };
+  const items = await ctx.db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).all();
+
+  const committed = new Map<string, StockUnit[]>();
+  for (const item of items.filter((line) => line.kind === "card_secret")) {
+    const result = await stockKeeper(ctx, item.skuId).commit({ merchantId: order.merchantId, skuId: item.skuId }, orderId, item.quantity);
+    if (!result.ok) {
+      await refundUndeliverable(ctx, orderId, "insufficient_stock");
+      return { status: "refunded" };
+    }
+    committed.set(item.id, result.units);
+  }
+
+  const now = Date.now();
+  const rows: DeliveryInsert[] = [];
+  for (const item of items) {
+    if (item.kind === "card_secret") {
+      for (const [seq, unit] of (committed.get(item.id) ?? []).entries()) {
+        rows.push({
+          id: newId("delivery", now),
+          merchantId: order.merchantId,
+          orderId,
+          itemId: item.id,
+          skuId: item.skuId,
+          seq,
+          codeCiphertext: unit.codeCiphertext,
+          secretCiphertext: unit.secretCiphertext,
+          createdAt: now,
+        });
+      }
+    } else {
+      rows.push(...(await mintVouchers(ctx, order, item, now)));
+    }
+  }
+  for (let i = 0; i < rows.length; i += 10) {
+    await ctx.db
+      .insert(deliveries)
+      .values(rows.slice(i, i + 10))
+      .onConflictDoNothing({ target: [deliveries.itemId, deliveries.seq] });
+  }
+
+  const stored = await ctx.db.select().from(deliveries).where(eq(deliveries.orderId, orderId)).all();
+  await Promise.all(
+    stored
+      .filter((row) => row.codeId && row.lookupKey)
+      .map((row) => {
+        const item = items.find((candidate) => candidate.id === row.itemId);
+        if (!item || !row.codeId || !row.lookupKey) return null;
+        const policy: CodePolicy = { uses: item.policyUses, validDays: item.policyValidDays };
+        return ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(row.lookupKey)).arm({
+          lookupKey: row.lookupKey,
+          codeId: row.codeId,
+          merchantId: order.merchantId,
+          skuId: row.skuId,
+          orderId,
+          productName: item.productName,
+          policy,
+          issuedAt: row.createdAt,
+        });
+      }),
+  );
+
+  const done = Date.now();
+  await ctx.db
+    .update(orders)
+    .set({ status: "fulfilled", fulfilledAt: done, updatedAt: done })
+    .where(and(eq(orders.id, orderId), eq(orders.status, "paid")));
+  ctx.log.info("order fulfilled", { orderId, deliveries: stored.length });
+  return { status: "fulfilled" };
+}
+
+async function mintVouchers(ctx: ServiceContext, order: OrderRow, item: ItemRow, now: number): Promise<DeliveryInsert[]> {
+  const rows: DeliveryInsert[] = [];
+  for (let seq = 0; seq < item.quantity; seq++) {
+    const code = generateVoucherCode();
+    const normalized = normalizeCode(code) ?? code;
+    rows.push({
+      id: newId("delivery", now),
+      merchantId: order.merchantId,
+      orderId: order.id,
+      itemId: item.id,
+      skuId: item.skuId,
+      seq,
+      codeCiphertext: await ctx.vault.encrypt(code, `code:${order.merchantId}:${item.skuId}`),
+      secretCiphertext: null,
+      codeId: newId("code", now),
+      lookupKey: await ctx.vault.lookupKey(order.merchantId, normalized),
+      createdAt: now,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,71 @@
+import type { deliveries, orderItems, orders, payments } from "@tessera/db/schema";
+import { maskCode } from "@tessera/domain";
+import type { ServiceContext } from "../context";
+
+type OrderRow = typeof orders.$inferSelect;
+type ItemRow = typeof orderItems.$inferSelect;
+type PaymentRow = typeof payments.$inferSelect;
+type DeliveryRow = typeof deliveries.$inferSelect;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The encryption context of a delivery: where its ciphertext came from. */
+export function deliveryContext(row: Pick<DeliveryRow, "merchantId" | "skuId" | "codeId">): string {
+  return row.codeId ? `code:${row.merchantId}:${row.skuId}` : `unit:${row.merchantId}:${row.skuId}`;
+}
+
+export function orderView(order: OrderRow, items: ItemRow[], payment: PaymentRow | undefined, checkoutUrl: string | null) {
+  return {
+    id: order.id,
+    status: order.status,
+    email: order.email,
+    total: { amount: order.totalAmount, currency: order.currency },
+    items: items.map((item) => ({
+      skuId: item.skuId,
+      productName: item.productName,
+      skuName: item.skuName,
+      kind: item.kind,
+      quantity: item.quantity,
+      unitPrice: { amount: item.unitAmount, currency: item.currency },
+    })),
+    payment: payment
+      ? { id: payment.id, provider: payment.provider, status: payment.status, checkoutUrl }
+      : null,
+    createdAt: iso(order.createdAt),
+    expiresAt: iso(order.reservationExpiresAt),
+    paidAt: iso(order.paidAt),
+    fulfilledAt: iso(order.fulfilledAt),
+    refundedAt: iso(order.refundedAt),
+    statusReason: order.statusReason,
+  };
+}
+
+/** The buyer's view: the plain codes, with the product's instructions beside them. */
+export async function revealDeliveries(ctx: ServiceContext, rows: DeliveryRow[], items: ItemRow[]) {
+  return Promise.all(
+    rows.map(async (row) => {
+      const context = deliveryContext(row);
+      const item = items.find((candidate) => candidate.id === row.itemId);
+      return {
+        skuId: row.skuId,
+        productName: item?.productName ?? "",
+        code: await ctx.vault.decrypt(row.codeCiphertext, context),
+        ...(row.secretCiphertext ? { secret: await ctx.vault.decrypt(row.secretCiphertext, context) } : {}),
+        instructions: item?.instructions ?? null,
+      };
+    }),
+  );
+}
+
+/** Staff see deliveries masked; revealing a full code is a separate, audited action. */
+export async function maskedDeliveries(ctx: ServiceContext, rows: DeliveryRow[]) {
+  return Promise.all(
+    rows.map(async (row) => ({
+      id: row.id,
+      skuId: row.skuId,
+      codeId: row.codeId,
+      codeMasked: maskCode(await ctx.vault.decrypt(row.codeCiphertext, deliveryContext(row))),
+      createdAt: iso(row.createdAt),
+    })),
+  );
+}

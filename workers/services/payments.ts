@@ -1,0 +1,92 @@
+import { ledgerEntries, orders, payments, webhookEvents } from "@tessera/db/schema";
+import { newId, predecessorsOf } from "@tessera/domain";
+import { type PaymentEvent, SandboxProvider } from "@tessera/payments";
+import { and, eq, inArray } from "drizzle-orm";
+import type { ServiceContext } from "../context";
+import { ApiError } from "../errors";
+import { fulfillOrder } from "./fulfillment";
+import { releaseOrderStock } from "./refunds";
+
+export function sandboxProvider(ctx: ServiceContext): SandboxProvider {
+  return new SandboxProvider(ctx.config.sandboxWebhookSecret);
+}
+
+export type WebhookOutcome = { received: true; duplicate: boolean; orderStatus: string | null };
+
+/**
+ * Applies a verified payment event. Recording the event id, moving the payment and the order,
+ * and writing the ledger row happen in one atomic batch; every statement is guarded by the
+ * state it expects, so a replayed or reordered event changes nothing.
+ */
+export async function applyPaymentEvent(ctx: ServiceContext, provider: string, event: PaymentEvent): Promise<WebhookOutcome> {
+  const payment = await ctx.db.select().from(payments).where(eq(payments.id, event.paymentId)).get();
+  if (!payment || payment.provider !== provider) throw new ApiError("not_found", "No such payment");
+  if (payment.amount !== event.amount.amount || payment.currency !== event.amount.currency) {
+    ctx.log.error("payment amount mismatch", { paymentId: payment.id, eventId: event.id });
+    throw new ApiError("conflict", "The event's amount does not match the payment");
+  }
+  const now = Date.now();
+  const [recorded] = await ctx.db.batch([
+    ctx.db
+      .insert(webhookEvents)
+      .values({ provider, eventId: event.id, type: event.type, receivedAt: now })
+      .onConflictDoNothing()
+      .returning({ eventId: webhookEvents.eventId }),
+    ...paymentTransition(ctx, payment, event, now),
+  ]);
+  const duplicate = recorded.length === 0;
+  const order = await ctx.db.select({ status: orders.status }).from(orders).where(eq(orders.id, payment.orderId)).get();
+
+  if (event.type === "payment.succeeded" && order?.status === "paid") {
+    // The buyer sees codes at once: fulfil in this invocation after the response, with the
+    // queue as the retry path should this attempt not finish.
+    await ctx.env.FULFILLMENT.send({ orderId: payment.orderId }, { contentType: "json", delaySeconds: 10 });
+    ctx.waitUntil(fulfillOrder(ctx, payment.orderId).catch((error) => ctx.log.warn("inline fulfilment failed", { orderId: payment.orderId, error: String(error) })));
+  }
+  if (event.type === "payment.failed" && order?.status === "payment_failed" && !duplicate) {
+    ctx.waitUntil(releaseOrderStock(ctx, payment.orderId));
+  }
+  return { received: true, duplicate, orderStatus: order?.status ?? null };
+}
+
+function paymentTransition(ctx: ServiceContext, payment: typeof payments.$inferSelect, event: PaymentEvent, now: number) {
+  if (event.type === "payment.succeeded") {
+    return [
+      ctx.db
+        .update(payments)
+        .set({ status: "succeeded", updatedAt: now })
+        .where(and(eq(payments.id, payment.id), inArray(payments.status, ["pending", "failed"]))),
+      ctx.db
+        .update(orders)
+        .set({ status: "paid", paidAt: now, updatedAt: now })
+        .where(and(eq(orders.id, payment.orderId), inArray(orders.status, predecessorsOf("paid")))),
+      ctx.db
+        .insert(ledgerEntries)
+        .values({
+          id: newId("ledgerEntry", now),
+          merchantId: payment.merchantId,
+          orderId: payment.orderId,
+          paymentId: payment.id,
+          kind: "payment",
+          amount: payment.amount,
+          currency: payment.currency,
+          createdAt: now,
+        })
+        .onConflictDoNothing(),
+    ] as const;
+  }
+  if (event.type === "payment.failed") {
+    return [
+      ctx.db
+        .update(payments)
+        .set({ status: "failed", updatedAt: now })
+        .where(and(eq(payments.id, payment.id), eq(payments.status, "pending"))),
+      ctx.db
+        .update(orders)
+        .set({ status: "payment_failed", statusReason: "payment_failed", updatedAt: now })
+        .where(and(eq(orders.id, payment.orderId), inArray(orders.status, predecessorsOf("payment_failed")))),
+    ] as const;
+  }
+  // Refunds are initiated by us; the provider's confirmation changes nothing further.
+  return [] as const;
+}

@@ -1,0 +1,100 @@
+import { normalizeCardSecret } from "@tessera/domain";
+import Papa from "papaparse";
+import type { ServiceContext } from "../context";
+import { ApiError } from "../errors";
+import type { ImportItem, SkuRef, StockKeeper } from "../objects/stock-keeper";
+import { recordStockLevel, skuOfMerchant } from "./catalog";
+
+export const MAX_FIELD_LENGTH = 512;
+const CHUNK = 500;
+
+export interface StockLine {
+  code: string;
+  secret?: string | undefined;
+}
+
+export interface ImportReport {
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  /** The first problems found, by line (1-based, header excluded for CSV). */
+  errors: { line: number; message: string }[];
+}
+
+export function stockKeeper(ctx: ServiceContext, skuId: string): DurableObjectStub<StockKeeper> {
+  return ctx.env.STOCK_KEEPER.get(ctx.env.STOCK_KEEPER.idFromName(skuId));
+}
+
+/** Reads `code,secret` CSV (a header row is optional); quoting and embedded commas follow RFC 4180. */
+export function parseStockCsv(text: string): StockLine[] {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
+  const rows = parsed.data;
+  const first = rows[0]?.map((cell) => cell.trim().toLowerCase());
+  const body = first?.[0] === "code" ? rows.slice(1) : rows;
+  return body.map((row) => ({ code: row[0] ?? "", secret: row[1] === undefined || row[1] === "" ? undefined : row[1] }));
+}
+
+/**
+ * Imports card secrets into a SKU's StockKeeper. Each line is checked, encrypted and
+ * fingerprinted here; the keeper refuses any fingerprint it already holds, so a secret is
+ * never stored twice, whether repeated within the upload or across uploads.
+ */
+export async function importStock(
+  ctx: ServiceContext,
+  merchantId: string,
+  skuId: string,
+  lines: StockLine[],
+): Promise<ImportReport> {
+  const found = await skuOfMerchant(ctx, merchantId, skuId);
+  if (!found) throw new ApiError("not_found", "No such SKU");
+  if (found.product.kind !== "card_secret") {
+    throw new ApiError("conflict", "Only card-secret SKUs hold imported stock; voucher codes are minted at fulfilment");
+  }
+  const report: ImportReport = { imported: 0, duplicates: 0, rejected: 0, errors: [] };
+  const reject = (line: number, message: string) => {
+    report.rejected++;
+    if (report.errors.length < 100) report.errors.push({ line, message });
+  };
+  const seen = new Set<string>();
+  const items: ImportItem[] = [];
+  for (const [index, line] of lines.entries()) {
+    const code = normalizeCardSecret(line.code);
+    const secret = line.secret?.trim();
+    if (code.length === 0) reject(index + 1, "code is empty");
+    else if (code.length > MAX_FIELD_LENGTH || (secret?.length ?? 0) > MAX_FIELD_LENGTH) {
+      reject(index + 1, `fields may hold at most ${MAX_FIELD_LENGTH} characters`);
+    } else {
+      const fingerprint = await ctx.vault.fingerprint(merchantId, code);
+      if (seen.has(fingerprint)) {
+        report.duplicates++;
+        continue;
+      }
+      seen.add(fingerprint);
+      const context = `unit:${merchantId}:${skuId}`;
+      items.push({
+        fingerprint,
+        codeCiphertext: await ctx.vault.encrypt(code, context),
+        secretCiphertext: secret ? await ctx.vault.encrypt(secret, context) : null,
+      });
+    }
+  }
+  const keeper = stockKeeper(ctx, skuId);
+  const ref: SkuRef = { merchantId, skuId };
+  let levels: { available: number; version: number } | null = null;
+  for (let i = 0; i < items.length; i += CHUNK) {
+    const result = await keeper.importUnits(ref, items.slice(i, i + CHUNK));
+    report.imported += result.imported;
+    report.duplicates += result.duplicates;
+    levels = result.levels;
+  }
+  if (levels) await recordStockLevel(ctx, skuId, levels.available, levels.version);
+  return report;
+}
+
+export async function stockLevels(ctx: ServiceContext, merchantId: string, skuId: string) {
+  const found = await skuOfMerchant(ctx, merchantId, skuId);
+  if (!found) throw new ApiError("not_found", "No such SKU");
+  if (found.product.kind !== "card_secret") return { skuId, available: null, reserved: 0, sold: 0 };
+  const levels = await stockKeeper(ctx, skuId).levels();
+  return { skuId, available: levels.available, reserved: levels.reserved, sold: levels.sold };
+}
