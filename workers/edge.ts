@@ -1,5 +1,38 @@
-import { DurableObject } from "cloudflare:workers";
-export class CodeLedger extends DurableObject { ping() { return "pong"; } }
-export class StockKeeper extends DurableObject {}
-export class RateGate extends DurableObject {}
-export default { fetch() { return new Response("ok"); } } satisfies ExportedHandler;
+import { createServiceContext } from "./context";
+import { type Env, loadConfig } from "./env";
+import { buildApi } from "./http";
+import { sweepOrders } from "./cron/sweep-orders";
+import { backoffSeconds } from "./queues/backoff";
+import { consumeEvents } from "./queues/events";
+import { consumeFulfilment } from "./queues/fulfillment";
+
+export { CodeLedger } from "./objects/code-ledger";
+export { RateGate } from "./objects/rate-gate";
+export { StockKeeper } from "./objects/stock-keeper";
+
+const api = buildApi();
+
+export default {
+  fetch: api.fetch,
+
+  async queue(batch, env, ctx) {
+    const services = createServiceContext(env, loadConfig(env), (p) => ctx.waitUntil(p), { queue: batch.queue });
+    switch (batch.queue) {
+      case "events":
+        return consumeEvents(services, batch);
+      case "fulfillment":
+        return consumeFulfilment(services, batch);
+      default:
+        // `risk` and `supplier` are declared for the risk and supply-chain work; until their
+        // consumers exist, messages are retried into their dead-letter queues, never dropped.
+        services.log.warn("no consumer for queue yet", { messages: batch.messages.length });
+        for (const message of batch.messages) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
+    }
+  },
+
+  async scheduled(controller, env, ctx) {
+    const services = createServiceContext(env, loadConfig(env), (p) => ctx.waitUntil(p), { cron: controller.cron });
+    const result = await sweepOrders(services, controller.scheduledTime);
+    services.log.info("orders swept", result);
+  },
+} satisfies ExportedHandler<Env>;

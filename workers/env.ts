@@ -29,9 +29,11 @@ export interface Env {
   DEMO_STAFF_PASSWORD?: string;
 }
 
+type TesseraEnv = Env;
+
 declare global {
   namespace Cloudflare {
-    interface Env extends import("./env").Env {}
+    interface Env extends TesseraEnv {}
   }
 }
 

@@ -1,5 +1,6 @@
 import { getCookie } from "hono/cookie";
-import type { AppContext } from "../app";
+import { createMiddleware } from "hono/factory";
+import type { AppContext, AppEnv } from "../app";
 import { ApiError } from "../errors";
 import { authenticateApiKey, isOperatorKey } from "../services/api-keys";
 import { SESSION_COOKIE, sessionFromToken } from "../services/staff-sessions";
@@ -19,7 +20,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * must echo the session's CSRF token in `X-CSRF-Token`, which another site cannot read.
  */
 export function requireAdmin() {
-  return async (c: AppContext, next: () => Promise<void>) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const services = c.get("services");
     const key = bearer(c);
     if (key) {
@@ -41,11 +42,11 @@ export function requireAdmin() {
     c.set("caller", caller);
     c.set("admin", caller);
     return next();
-  };
+  });
 }
 
 export function requirePartner() {
-  return async (c: AppContext, next: () => Promise<void>) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const key = bearer(c);
     if (!key) throw new ApiError("unauthorized", "Send a partner API key as `Authorization: Bearer <key>`");
     const owner = await authenticateApiKey(c.get("services"), "partner", key);
@@ -54,16 +55,16 @@ export function requirePartner() {
     c.set("caller", caller);
     c.set("partner", caller);
     return next();
-  };
+  });
 }
 
 export function requireOperator() {
-  return async (c: AppContext, next: () => Promise<void>) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const key = bearer(c);
     if (!key || !(await isOperatorKey(c.get("services"), key))) {
       throw new ApiError("unauthorized", "Send the operator key as `Authorization: Bearer <key>`");
     }
     c.set("caller", { kind: "operator" });
     return next();
-  };
+  });
 }

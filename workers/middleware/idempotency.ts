@@ -1,7 +1,8 @@
 import { idempotencyKeys } from "@tessera/db/schema";
 import { sha256Hex } from "@tessera/domain";
 import { and, eq, lt } from "drizzle-orm";
-import type { AppContext } from "../app";
+import { createMiddleware } from "hono/factory";
+import type { AppContext, AppEnv } from "../app";
 import { ApiError } from "../errors";
 
 /** A claim older than this belongs to an invocation that died; the next retry may take it over. */
@@ -19,7 +20,7 @@ function isReplayable(status: number): boolean {
  * first is still running, 409 `idempotency_key_in_use`. Keys are scoped per caller.
  */
 export function idempotent(scopeOf: (c: AppContext) => string) {
-  return async (c: AppContext, next: () => Promise<void>) => {
+  return createMiddleware<AppEnv>(async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (key === undefined) return next();
     if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -83,5 +84,5 @@ export function idempotent(scopeOf: (c: AppContext) => string) {
       .update(idempotencyKeys)
       .set({ state: "done", responseStatus: status, responseBody: await c.res.clone().text() })
       .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-  };
+  });
 }

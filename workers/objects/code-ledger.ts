@@ -193,14 +193,22 @@ export class CodeLedger extends DurableObject<Env> {
     return { ok: true, replayed: false, redemption };
   }
 
-  /** Gives back the use a redemption took. Only the merchant's own partners reach it. */
-  reverse(merchantId: string, redemptionId: string, now: number = Date.now()): ReverseOutcome {
+  /**
+   * Gives back the use a redemption took. A partner may reverse only its own redemptions;
+   * `partnerId` null is the merchant's staff, who may reverse any of the merchant's.
+   */
+  reverse(merchantId: string, redemptionId: string, partnerId: string | null, now: number = Date.now()): ReverseOutcome {
     const row = this.#load();
     if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
     const redemption = this.#sql
-      .exec<{ reversedAt: number | null }>("SELECT reversedAt FROM redemptions WHERE id = ?", redemptionId)
+      .exec<{ reversedAt: number | null; partnerId: string | null; location: string | null; createdAt: number }>(
+        "SELECT reversedAt, partnerId, location, createdAt FROM redemptions WHERE id = ?",
+        redemptionId,
+      )
       .toArray()[0];
-    if (!redemption) return { ok: false, error: "not_found" };
+    if (!redemption || (partnerId !== null && redemption.partnerId !== partnerId)) {
+      return { ok: false, error: "not_found" };
+    }
     if (redemption.reversedAt !== null) return { ok: false, error: "already_reversed" };
 
     const next = { ...row, ...afterReversal(row), version: row.version + 1 };
@@ -215,7 +223,15 @@ export class CodeLedger extends DurableObject<Env> {
         type: "code.reversed",
         merchantId: row.merchantId,
         at: now,
-        data: { ...snapshot(next), redemptionId },
+        // The whole redemption travels with its reversal, so the read model is right even
+        // when the reversal's event arrives before the redemption's.
+        data: {
+          ...snapshot(next),
+          redemptionId,
+          partnerId: redemption.partnerId,
+          location: redemption.location,
+          redeemedAt: redemption.createdAt,
+        },
       });
     });
     this.#row = next;

@@ -1,3 +1,4 @@
+import { chunkRows } from "@tessera/db";
 import { products, skus } from "@tessera/db/schema";
 import { type Currency, DEFAULT_POLICY, newId } from "@tessera/domain";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
@@ -48,7 +49,7 @@ function toView(product: ProductRow, rows: SkuRow[]): ProductView {
     skus: rows.map((sku) => ({
       id: sku.id,
       name: sku.name,
-      price: { amount: sku.priceAmount, currency: sku.currency as Currency },
+      price: { amount: sku.priceAmount, currency: sku.currency },
       policy: { uses: sku.policyUses, validDays: sku.policyValidDays },
       available: product.kind === "card_secret" ? sku.stockAvailable : null,
     })),
@@ -81,7 +82,10 @@ export async function createProduct(ctx: ServiceContext, merchantId: string, inp
     stockVersion: 0,
     createdAt: now,
   }));
-  await ctx.db.batch([ctx.db.insert(products).values(product), ctx.db.insert(skus).values(skuRows)]);
+  await ctx.db.batch([
+    ctx.db.insert(products).values(product),
+    ...chunkRows(skuRows).map((chunk) => ctx.db.insert(skus).values(chunk)),
+  ]);
   return toView(product, skuRows);
 }
 

@@ -1,3 +1,4 @@
+import { chunkRows } from "@tessera/db";
 import { deliveries, orderItems, orders } from "@tessera/db/schema";
 import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tessera/domain";
 import { and, eq } from "drizzle-orm";
@@ -60,11 +61,8 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
       rows.push(...(await mintVouchers(ctx, order, item, now)));
     }
   }
-  for (let i = 0; i < rows.length; i += 10) {
-    await ctx.db
-      .insert(deliveries)
-      .values(rows.slice(i, i + 10))
-      .onConflictDoNothing({ target: [deliveries.itemId, deliveries.seq] });
+  for (const chunk of chunkRows(rows)) {
+    await ctx.db.insert(deliveries).values(chunk).onConflictDoNothing({ target: [deliveries.itemId, deliveries.seq] });
   }
 
   const stored = await ctx.db.select().from(deliveries).where(eq(deliveries.orderId, orderId)).all();

@@ -1,5 +1,6 @@
+import { chunkRows } from "@tessera/db";
 import { deliveries, merchants, orderItems, orders, payments } from "@tessera/db/schema";
-import { type Currency, multiply, newId, randomToken, sha256Hex, sum, timingSafeEqual } from "@tessera/domain";
+import { multiply, newId, randomToken, sha256Hex, sum, timingSafeEqual } from "@tessera/domain";
 import { SandboxProvider } from "@tessera/payments";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { ServiceContext } from "../context";
@@ -71,7 +72,7 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     throw new ApiError("insufficient_stock", "Not enough stock for this order; nothing was reserved");
   }
 
-  const total = sum(lines.map((line) => multiply({ amount: line.sku.priceAmount, currency: line.sku.currency as Currency }, line.quantity)));
+  const total = sum(lines.map((line) => multiply({ amount: line.sku.priceAmount, currency: line.sku.currency }, line.quantity)));
   const accessToken = randomToken(32);
   const orderRow = {
     id: orderId,
@@ -82,8 +83,12 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     currency: total.currency,
     accessTokenHash: await sha256Hex(accessToken),
     reservationExpiresAt: now + ttl,
+    statusReason: null,
     createdAt: now,
     updatedAt: now,
+    paidAt: null,
+    fulfilledAt: null,
+    refundedAt: null,
   };
   const itemRows = lines.map((line) => ({
     id: newId("orderItem", now),
@@ -114,7 +119,7 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
   try {
     await ctx.db.batch([
       ctx.db.insert(orders).values(orderRow),
-      ctx.db.insert(orderItems).values(itemRows),
+      ...chunkRows(itemRows).map((chunk) => ctx.db.insert(orderItems).values(chunk)),
       ctx.db.insert(payments).values(paymentRow),
       ...stocked.map((line, i) => {
         const levels = reservations[i]?.levels ?? { available: 0, version: 0 };

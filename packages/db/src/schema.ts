@@ -1,3 +1,4 @@
+import type { Currency } from "@tessera/domain";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull();
@@ -93,7 +94,7 @@ export const skus = sqliteTable(
     productId: text("product_id").notNull().references(() => products.id),
     name: text("name").notNull(),
     priceAmount: integer("price_amount").notNull(),
-    currency: text("currency").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
     policyUses: integer("policy_uses").notNull().default(1),
     policyValidDays: integer("policy_valid_days"),
     /** Read model of the StockKeeper's unsold units; `stockVersion` orders concurrent updates. */
@@ -114,7 +115,7 @@ export const orders = sqliteTable(
       enum: ["awaiting_payment", "payment_failed", "expired", "paid", "fulfilled", "refunded"],
     }).notNull(),
     totalAmount: integer("total_amount").notNull(),
-    currency: text("currency").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
     accessTokenHash: text("access_token_hash").notNull(),
     reservationExpiresAt: integer("reservation_expires_at").notNull(),
     statusReason: text("status_reason"),
@@ -142,7 +143,7 @@ export const orderItems = sqliteTable(
     kind: text("kind", { enum: ["card_secret", "voucher"] }).notNull(),
     quantity: integer("quantity").notNull(),
     unitAmount: integer("unit_amount").notNull(),
-    currency: text("currency").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
     /** The SKU's policy as it was when bought: later edits never change codes already sold. */
     policyUses: integer("policy_uses").notNull(),
     policyValidDays: integer("policy_valid_days"),
@@ -160,7 +161,7 @@ export const payments = sqliteTable(
     provider: text("provider").notNull(),
     status: text("status", { enum: ["pending", "succeeded", "failed", "refunded"] }).notNull(),
     amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -255,7 +256,7 @@ export const ledgerEntries = sqliteTable(
     paymentId: text("payment_id").notNull(),
     kind: text("kind", { enum: ["payment", "refund"] }).notNull(),
     amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("ledger_payment_kind").on(t.paymentId, t.kind), index("ledger_merchant").on(t.merchantId)],

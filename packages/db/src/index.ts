@@ -1,0 +1,3 @@
+export * from "./chunks";
+export * from "./client";
+export * as schema from "./schema";

@@ -1,0 +1,132 @@
+import { exports } from "cloudflare:workers";
+import { TEST_BINDINGS } from "../worker-bindings";
+
+/**
+ * Builders that walk the public API, so each test makes its own merchant, products and
+ * partners and depends on no seed data and no other test.
+ */
+export const BASE = "https://tessera.test";
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function call<T = any>(
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.body;
+  if (options.json !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = JSON.stringify(options.json);
+  }
+  const response = await exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
+
+let counter = 0;
+export function unique(prefix: string): string {
+  counter++;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export interface TestMerchant {
+  id: string;
+  slug: string;
+  adminKey: string;
+  ownerEmail: string;
+  ownerPassword: string;
+}
+
+export async function createMerchant(): Promise<TestMerchant> {
+  const slug = unique("m").toLowerCase();
+  const ownerEmail = `${slug}@example.test`;
+  const ownerPassword = "correct horse battery staple";
+  const res = await call("POST", "/v1/operator/merchants", {
+    token: TEST_BINDINGS.OPERATOR_API_KEY,
+    json: { slug, name: `Merchant ${slug}`, ownerEmail, ownerPassword },
+  });
+  if (res.status !== 201) throw new Error(`merchant: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, slug, adminKey: res.body.adminApiKey, ownerEmail, ownerPassword };
+}
+
+export async function createProduct(
+  merchant: TestMerchant,
+  kind: "card_secret" | "voucher",
+  policy?: { uses?: number; validDays?: number | null },
+  price = 1999,
+): Promise<{ productId: string; skuId: string }> {
+  const res = await call("POST", "/v1/admin/products", {
+    token: merchant.adminKey,
+    json: {
+      name: unique(kind),
+      kind,
+      instructions: `How to use ${kind}`,
+      skus: [{ name: "Standard", price: { amount: price, currency: "CNY" }, ...(policy ? { policy } : {}) }],
+    },
+  });
+  if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
+  return { productId: res.body.id, skuId: res.body.skus[0].id };
+}
+
+export async function stock(merchant: TestMerchant, skuId: string, count: number, prefix = unique("CARD")) {
+  const items = Array.from({ length: count }, (_, i) => ({ code: `${prefix}-${i}`, secret: `S${i}` }));
+  const res = await call("POST", `/v1/admin/skus/${skuId}/stock`, { token: merchant.adminKey, json: { items } });
+  if (res.status !== 200) throw new Error(`stock: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { imported: number; duplicates: number; rejected: number };
+}
+
+export async function createPartner(merchant: TestMerchant) {
+  const res = await call("POST", "/v1/admin/partners", { token: merchant.adminKey, json: { name: unique("partner") } });
+  if (res.status !== 201) throw new Error(`partner: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id as string, apiKey: res.body.apiKey as string };
+}
+
+export async function placeOrder(merchant: TestMerchant, items: { skuId: string; quantity: number }[], email = "buyer@example.test") {
+  return call("POST", `/v1/shops/${merchant.slug}/orders`, { json: { email, items } });
+}
+
+export async function pay(paymentId: string, outcome: "succeeded" | "failed" = "succeeded") {
+  return call("POST", `/v1/sandbox/payments/${paymentId}/complete`, { json: { outcome } });
+}
+
+/** Polls until `check` holds or the time is up; returns the last value either way. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value) && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    value = await read();
+  }
+  return value;
+}
+
+export async function getOrder(merchant: TestMerchant, orderId: string, accessToken: string) {
+  return call("GET", `/v1/shops/${merchant.slug}/orders/${orderId}`, { token: accessToken });
+}
+
+/** Buys `quantity` of a SKU, pays, and waits for delivery; returns the order with its codes. */
+export async function buyAndDeliver(merchant: TestMerchant, skuId: string, quantity = 1) {
+  const order = await placeOrder(merchant, [{ skuId, quantity }]);
+  if (order.status !== 201) throw new Error(`order: ${order.status} ${JSON.stringify(order.body)}`);
+  const paid = await pay(order.body.payment.id);
+  if (paid.status !== 200) throw new Error(`pay: ${paid.status} ${JSON.stringify(paid.body)}`);
+  const delivered = await eventually(
+    () => getOrder(merchant, order.body.id, order.body.accessToken),
+    (res) => res.body?.status === "fulfilled",
+  );
+  if (delivered.body?.status !== "fulfilled") throw new Error(`not delivered: ${JSON.stringify(delivered.body)}`);
+  return { order: delivered.body, accessToken: order.body.accessToken as string };
+}

@@ -1,0 +1,38 @@
+import { orders } from "@tessera/db/schema";
+import { and, eq, inArray, lt } from "drizzle-orm";
+import type { ServiceContext } from "../context";
+import { releaseOrderStock } from "../services/refunds";
+
+const GRACE_MS = 60_000;
+const BATCH = 100;
+
+/**
+ * The safety net under the event-driven paths: unpaid orders whose reservation lapsed are
+ * released and marked expired (in case a StockKeeper's event went astray), and paid orders
+ * still undelivered after a minute are put back on the fulfilment queue.
+ */
+export async function sweepOrders(ctx: ServiceContext, now: number): Promise<{ expired: number; requeued: number }> {
+  const lapsed = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(inArray(orders.status, ["awaiting_payment", "payment_failed"]), lt(orders.reservationExpiresAt, now - GRACE_MS)))
+    .limit(BATCH)
+    .all();
+  for (const { id } of lapsed) {
+    await releaseOrderStock(ctx, id);
+    await ctx.db
+      .update(orders)
+      .set({ status: "expired", statusReason: "reservation_expired", updatedAt: now })
+      .where(and(eq(orders.id, id), inArray(orders.status, ["awaiting_payment", "payment_failed"])));
+  }
+  const stuck = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(and(eq(orders.status, "paid"), lt(orders.paidAt, now - GRACE_MS)))
+    .limit(BATCH)
+    .all();
+  if (stuck.length > 0) {
+    await ctx.env.FULFILLMENT.sendBatch(stuck.map(({ id }) => ({ body: { orderId: id }, contentType: "json" as const })));
+  }
+  return { expired: lapsed.length, requeued: stuck.length };
+}

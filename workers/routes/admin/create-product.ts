@@ -1,0 +1,46 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors";
+import { idempotent, requireAdmin } from "../../middleware";
+import { createProduct } from "../../services/catalog";
+import { PolicySchema, ProductKindSchema, ProductSchema } from "../schemas";
+import { type App, body, IdempotencyKeyHeader, json, MoneySchema, SECURITY } from "../shared";
+
+const NewProductSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    kind: ProductKindSchema,
+    description: z.string().max(5_000).optional(),
+    instructions: z.string().max(20_000).optional().openapi({ description: "How to use the code, shown beside it" }),
+    skus: z
+      .array(
+        z.object({
+          name: z.string().trim().min(1).max(200),
+          price: MoneySchema,
+          policy: PolicySchema.partial().optional(),
+        }),
+      )
+      .min(1)
+      .max(50),
+  })
+  .openapi("NewProduct");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/admin/products",
+  tags: ["Admin"],
+  summary: "Create a product with its SKUs",
+  security: SECURITY.admin,
+  middleware: [requireAdmin(), idempotent((c) => `admin:${c.get("admin").merchantId}`)] as const,
+  request: { headers: IdempotencyKeyHeader, body: body(NewProductSchema) },
+  responses: {
+    201: json(ProductSchema, "The product, with the ids of its SKUs"),
+    ...errorResponses("unauthorized", "csrf_failed", "idempotency_key_reused", "idempotency_key_in_use"),
+  },
+});
+
+export function registerCreateProduct(app: App) {
+  app.openapi(route, async (c) => {
+    const product = await createProduct(c.get("services"), c.get("admin").merchantId, c.req.valid("json"));
+    return c.json(product, 201);
+  });
+}

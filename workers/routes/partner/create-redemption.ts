@@ -1,0 +1,54 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors";
+import { idempotent, requirePartner } from "../../middleware";
+import { redeemCode } from "../../services/redemption";
+import { CodeInput, CodeStateSchema } from "../schemas";
+import { type App, body, IdempotencyKeyHeader, json, SECURITY } from "../shared";
+
+const RedeemSchema = z
+  .object({
+    code: CodeInput,
+    amount: z.number().int().positive().optional().openapi({ description: "Reserved for stored-value codes" }),
+    location: z.string().trim().min(1).max(200).optional().openapi({ description: "Where it was redeemed (store id)" }),
+  })
+  .openapi("RedeemRequest");
+
+const RedemptionResultSchema = z
+  .object({ id: z.string(), createdAt: z.string().nullable(), code: CodeStateSchema })
+  .openapi("RedemptionResult");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/partner/redemptions",
+  tags: ["Partner"],
+  summary: "Redeem one use of a code, exactly once",
+  description:
+    "Each code's uses are serialized by its own ledger: under any concurrency a code is never redeemed more often than its policy allows. Send an `Idempotency-Key` so a retried call never takes a second use.",
+  security: SECURITY.partner,
+  middleware: [requirePartner(), idempotent((c) => `partner:${c.get("partner").partnerId}`)] as const,
+  request: { headers: IdempotencyKeyHeader, body: body(RedeemSchema) },
+  responses: {
+    201: json(RedemptionResultSchema, "Redeemed"),
+    ...errorResponses(
+      "unauthorized",
+      "code_not_found",
+      "code_already_redeemed",
+      "code_expired",
+      "code_voided",
+      "idempotency_key_reused",
+      "idempotency_key_in_use",
+    ),
+  },
+});
+
+export function registerCreateRedemption(app: App) {
+  app.openapi(route, async (c) => {
+    const { code, location } = c.req.valid("json");
+    const result = await redeemCode(c.get("services"), c.get("partner"), {
+      code,
+      location,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
+    });
+    return c.json(result, 201);
+  });
+}

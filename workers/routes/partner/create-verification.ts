@@ -1,0 +1,35 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors";
+import { requirePartner } from "../../middleware";
+import { verifyCode } from "../../services/redemption";
+import { CodeInput } from "../schemas";
+import { type App, body, json, SECURITY } from "../shared";
+
+const VerificationSchema = z
+  .object({
+    valid: z.boolean().openapi({ description: "True when the code can be redeemed now" }),
+    status: z.enum(["active", "redeemed", "expired", "voided"]),
+    remainingUses: z.number().int(),
+    expiresAt: z.string().nullable(),
+    productName: z.string(),
+  })
+  .openapi("Verification");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/partner/verifications",
+  tags: ["Partner"],
+  summary: "Check a code without using it",
+  description: "Codes are matched case-insensitively, ignoring spaces, dashes and look-alike characters.",
+  security: SECURITY.partner,
+  middleware: [requirePartner()] as const,
+  request: { body: body(z.object({ code: CodeInput })) },
+  responses: {
+    200: json(VerificationSchema, "The code's state"),
+    ...errorResponses("unauthorized", "code_not_found"),
+  },
+});
+
+export function registerCreateVerification(app: App) {
+  app.openapi(route, async (c) => c.json(await verifyCode(c.get("services"), c.get("partner"), c.req.valid("json").code), 200));
+}

@@ -1,0 +1,43 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors";
+import { idempotent } from "../../middleware";
+import { createOrder } from "../../services/orders";
+import { OrderSchema } from "../schemas";
+import { type App, body, IdempotencyKeyHeader, json } from "../shared";
+import { ShopParam } from "./list-products";
+
+const NewOrderSchema = z
+  .object({
+    email: z.email().max(320),
+    items: z
+      .array(z.object({ skuId: z.string().max(64), quantity: z.number().int().min(1).max(100) }))
+      .min(1)
+      .max(20),
+  })
+  .openapi("NewOrder");
+
+const CreatedOrderSchema = OrderSchema.extend({
+  accessToken: z.string().openapi({ description: "Shown once: the buyer's key to this order's page" }),
+}).openapi("CreatedOrder");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/shops/{shop}/orders",
+  tags: ["Shop"],
+  summary: "Place an order: reserve stock and start a payment",
+  description:
+    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. Send an `Idempotency-Key` so a retry never places a second order.",
+  middleware: [idempotent((c) => `shop:${c.req.param("shop")}`)] as const,
+  request: { params: z.object({ shop: ShopParam }), headers: IdempotencyKeyHeader, body: body(NewOrderSchema) },
+  responses: {
+    201: json(CreatedOrderSchema, "The order, awaiting payment"),
+    ...errorResponses("not_found", "insufficient_stock", "idempotency_key_reused", "idempotency_key_in_use"),
+  },
+});
+
+export function registerCreateOrder(app: App) {
+  app.openapi(route, async (c) => {
+    const order = await createOrder(c.get("services"), c.req.valid("param").shop, c.req.valid("json"), new URL(c.req.url).origin);
+    return c.json(order, 201);
+  });
+}
