@@ -34,6 +34,11 @@ type TesseraEnv = Env;
 declare global {
   namespace Cloudflare {
     interface Env extends TesseraEnv {}
+    /** Types `exports` from `cloudflare:workers` (used by tests to call the Worker). */
+    interface GlobalProps {
+      mainModule: typeof import("./edge");
+      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate";
+    }
   }
 }
 

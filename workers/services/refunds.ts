@@ -24,7 +24,7 @@ export async function releaseOrderStock(ctx: ServiceContext, orderId: string): P
  */
 export async function refundUndeliverable(ctx: ServiceContext, orderId: string, reason: string): Promise<void> {
   const order = await ctx.db.select().from(orders).where(eq(orders.id, orderId)).get();
-  if (!order || order.status !== "paid") return;
+  if (order?.status !== "paid") return;
   const payment = await ctx.db
     .select()
     .from(payments)

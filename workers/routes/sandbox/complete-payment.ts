@@ -33,7 +33,7 @@ export function registerCompleteSandboxPayment(app: App) {
     const { paymentId } = c.req.valid("param");
     const { outcome } = c.req.valid("json");
     const payment = await services.db.select().from(payments).where(eq(payments.id, paymentId)).get();
-    if (!payment || payment.provider !== "sandbox") throw new ApiError("not_found", "No such payment");
+    if (payment?.provider !== "sandbox") throw new ApiError("not_found", "No such payment");
     const signed = await sandboxProvider(services).signedEvent(`payment.${outcome}`, {
       id: payment.id,
       amount: payment.amount,

@@ -29,7 +29,7 @@ export function registerGetSandboxPayment(app: App) {
       .innerJoin(merchants, eq(merchants.id, payments.merchantId))
       .where(eq(payments.id, c.req.valid("param").paymentId))
       .get();
-    if (!row || row.payment.provider !== "sandbox") throw new ApiError("not_found", "No such payment");
+    if (row?.payment.provider !== "sandbox") throw new ApiError("not_found", "No such payment");
     const { payment } = row;
     return c.json(
       {

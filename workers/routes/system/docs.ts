@@ -2,7 +2,7 @@ import { randomToken } from "@tessera/domain";
 import { ERROR_CODE_LIST, ERROR_CODES } from "../../errors";
 import type { App } from "../shared";
 
-const escape = (text: unknown) =>
+const escapeHtml = (text: unknown) =>
   String(text ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 type Operation = {
@@ -17,19 +17,19 @@ type Operation = {
 
 function renderOperation(method: string, path: string, op: Operation): string {
   const params = (op.parameters ?? [])
-    .map((p) => `<li><code>${escape(p.name)}</code> (${escape(p.in)}${p.required ? ", required" : ""}) ${escape(p.description)}</li>`)
+    .map((p) => `<li><code>${escapeHtml(p.name)}</code> (${escapeHtml(p.in)}${p.required ? ", required" : ""}) ${escapeHtml(p.description)}</li>`)
     .join("");
   const bodies = Object.entries(op.requestBody?.content ?? {})
-    .map(([type, media]) => `<p>Body <code>${escape(type)}</code></p><pre>${escape(JSON.stringify(media.schema, null, 2))}</pre>`)
+    .map(([type, media]) => `<p>Body <code>${escapeHtml(type)}</code></p><pre>${escapeHtml(JSON.stringify(media.schema, null, 2))}</pre>`)
     .join("");
   const responses = Object.entries(op.responses)
-    .map(([status, response]) => `<li><strong>${escape(status)}</strong> ${escape(response.description)}</li>`)
+    .map(([status, response]) => `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(response.description)}</li>`)
     .join("");
   const security = (op.security ?? []).map((s) => Object.keys(s).join(" + ")).join(" or ");
-  return `<section id="${escape(`${method}-${path}`)}">
-<h3><span class="method">${escape(method.toUpperCase())}</span> <code>${escape(path)}</code></h3>
-<p>${escape(op.summary)}</p>${op.description ? `<p>${escape(op.description)}</p>` : ""}
-${security ? `<p>Auth: ${escape(security)}</p>` : ""}${params ? `<ul>${params}</ul>` : ""}${bodies}
+  return `<section id="${escapeHtml(`${method}-${path}`)}">
+<h3><span class="method">${escapeHtml(method.toUpperCase())}</span> <code>${escapeHtml(path)}</code></h3>
+<p>${escapeHtml(op.summary)}</p>${op.description ? `<p>${escapeHtml(op.description)}</p>` : ""}
+${security ? `<p>Auth: ${escapeHtml(security)}</p>` : ""}${params ? `<ul>${params}</ul>` : ""}${bodies}
 <ul>${responses}</ul></section>`;
 }
 
@@ -45,10 +45,10 @@ export function registerDocs(app: App, document: () => { paths?: Record<string, 
       for (const [method, op] of Object.entries(methods)) sections.push(renderOperation(method, path, op));
     }
     const errors = ERROR_CODE_LIST.map(
-      (code) => `<tr id="error-${code}"><td><code>${code}</code></td><td>${ERROR_CODES[code].status}</td><td>${escape(ERROR_CODES[code].title)}</td></tr>`,
+      (code) => `<tr id="error-${code}"><td><code>${code}</code></td><td>${ERROR_CODES[code].status}</td><td>${escapeHtml(ERROR_CODES[code].title)}</td></tr>`,
     ).join("");
     const schemas = Object.entries(doc.components?.schemas ?? {})
-      .map(([name, schema]) => `<h3 id="schema-${escape(name)}">${escape(name)}</h3><pre>${escape(JSON.stringify(schema, null, 2))}</pre>`)
+      .map(([name, schema]) => `<h3 id="schema-${escapeHtml(name)}">${escapeHtml(name)}</h3><pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`)
       .join("");
     const nonce = randomToken(16);
     c.header("content-security-policy", `default-src 'none'; style-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
