@@ -40,7 +40,7 @@ for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
 try {
   await waitUntilHealthy(baseUrl, { child });
   await seedDemo();
-  printBanner();
+  printBanner(await buySampleVoucher());
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
@@ -63,7 +63,44 @@ async function seedDemo() {
   }
 }
 
-function printBanner() {
+/**
+ * Buys one demo coffee voucher through the real shop and sandbox payment, so the banner's
+ * partner example works as printed. Best effort: the banner falls back to a placeholder.
+ */
+async function buySampleVoucher() {
+  try {
+    const catalog = await (await fetch(`${baseUrl}/v1/shops/demo/products`)).json();
+    const voucher = catalog.data.find((product) => product.kind === "voucher" && product.skus[0]?.policy.uses === 1);
+    const order = await post("/v1/shops/demo/orders", {
+      email: "sample@demo.tessera.local",
+      items: [{ skuId: voucher.skus[0].id, quantity: 1 }],
+    });
+    await post(`/v1/sandbox/payments/${order.payment.id}/complete`, { outcome: "succeeded" });
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const res = await fetch(`${baseUrl}/v1/shops/demo/orders/${order.id}`, {
+        headers: { authorization: `Bearer ${order.accessToken}` },
+      });
+      const body = await res.json();
+      if (body.status === "fulfilled") return body.deliveries[0].code;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } catch {
+    // fall through to the placeholder
+  }
+  return null;
+}
+
+async function post(path, json) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(json),
+  });
+  if (!res.ok) throw new Error(`${path} answered ${res.status}`);
+  return res.json();
+}
+
+function printBanner(sampleCode) {
   console.log(`
 Tessera is running on ${baseUrl}
 
@@ -76,10 +113,10 @@ Tessera is running on ${baseUrl}
   Admin API key      ${vars.DEMO_ADMIN_API_KEY}
   Partner API key    ${vars.DEMO_PARTNER_API_KEY}
 
-  Verify a voucher code as a partner:
+  Verify ${sampleCode ? "this freshly bought demo voucher" : "a voucher code"} as a partner:
     curl -s ${baseUrl}/v1/partner/verifications \\
       -H "Authorization: Bearer ${vars.DEMO_PARTNER_API_KEY}" \\
       -H "Content-Type: application/json" \\
-      -d '{"code":"XXXX-XXXX-XXXX-XXXX-XXXX"}'
+      -d '{"code":"${sampleCode ?? "XXXX-XXXX-XXXX-XXXX-XXXX"}"}'
 `);
 }

@@ -130,3 +130,19 @@ export async function buyAndDeliver(merchant: TestMerchant, skuId: string, quant
   if (delivered.body?.status !== "fulfilled") throw new Error(`not delivered: ${JSON.stringify(delivered.body)}`);
   return { order: delivered.body, accessToken: order.body.accessToken as string };
 }
+
+/** Signs a merchant's owner in; returns the raw Set-Cookie, the Cookie header to send back, and the CSRF token. */
+export async function signIn(merchant: TestMerchant, password = merchant.ownerPassword) {
+  const res = await call("POST", "/v1/admin/sessions", { json: { email: merchant.ownerEmail, password } });
+  if (res.status !== 201) throw new Error(`sign-in: ${res.status} ${JSON.stringify(res.body)}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  const pair = setCookie.split(";")[0] ?? "";
+  return { setCookie, cookie: pair, csrfToken: res.body.csrfToken as string };
+}
+
+/** A merchant with a voucher SKU, a partner, and one delivered voucher code. */
+export async function deliveredVoucher(merchant: TestMerchant, policy: { uses?: number; validDays?: number | null } = { uses: 1 }) {
+  const product = await createProduct(merchant, "voucher", policy);
+  const bought = await buyAndDeliver(merchant, product.skuId);
+  return { ...product, orderId: bought.order.id as string, code: bought.order.deliveries[0].code as string };
+}

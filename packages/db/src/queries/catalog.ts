@@ -1,0 +1,98 @@
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { chunkRows } from "../chunks";
+import { type Db, runAtomic } from "../client";
+import { products, skus } from "../schema";
+import { type Page, type PageOptions, toPage } from "./page";
+
+export type ProductRow = typeof products.$inferSelect;
+export type SkuRow = typeof skus.$inferSelect;
+export type NewProduct = Omit<typeof products.$inferInsert, "merchantId">;
+export type NewSku = Omit<typeof skus.$inferInsert, "merchantId" | "productId">;
+
+export interface ProductWithSkus {
+  product: ProductRow;
+  skus: SkuRow[];
+}
+
+export interface SkuWithProduct {
+  sku: SkuRow;
+  product: ProductRow;
+}
+
+export interface StockLevel {
+  available: number;
+  version: number;
+}
+
+/** A product and its SKUs in one atomic write; every row is stamped with the merchant. */
+export async function insertProduct(db: Db, merchantId: string, product: NewProduct, skuRows: NewSku[]): Promise<void> {
+  const rows = skuRows.map((sku) => ({ ...sku, merchantId, productId: product.id }));
+  await runAtomic(db, [
+    db.insert(products).values({ ...product, merchantId }),
+    ...chunkRows(rows).map((chunk) => db.insert(skus).values(chunk)),
+  ]);
+}
+
+/**
+ * Products newest first, each with its SKUs (by id). One round trip: the SKUs are selected by a
+ * subquery over the same page, so the statement binds a handful of parameters whatever the limit.
+ */
+export async function listProductsPage(
+  db: Db,
+  merchantId: string,
+  options: PageOptions & { listedOnly: boolean },
+): Promise<Page<ProductWithSkus>> {
+  const filters = [eq(products.merchantId, merchantId)];
+  if (options.listedOnly) filters.push(eq(products.listed, true));
+  if (options.cursor) filters.push(lt(products.id, options.cursor));
+  const where = and(...filters);
+  const pageIds = db.select({ id: products.id }).from(products).where(where).orderBy(desc(products.id)).limit(options.limit);
+  const [rows, skuRows] = await db.batch([
+    db
+      .select()
+      .from(products)
+      .where(where)
+      .orderBy(desc(products.id))
+      .limit(options.limit + 1),
+    db
+      .select()
+      .from(skus)
+      .where(and(eq(skus.merchantId, merchantId), inArray(skus.productId, pageIds)))
+      .orderBy(skus.id),
+  ]);
+  return toPage(
+    rows,
+    options.limit,
+    (product) => product.id,
+    (product) => ({ product, skus: skuRows.filter((sku) => sku.productId === product.id) }),
+  );
+}
+
+/** A SKU with its product, only if both belong to this merchant: a foreign id reads as missing. */
+export async function findSkuOfMerchant(db: Db, merchantId: string, skuId: string): Promise<SkuWithProduct | null> {
+  const row = await db
+    .select({ sku: skus, product: products })
+    .from(skus)
+    .innerJoin(products, and(eq(products.id, skus.productId), eq(products.merchantId, merchantId)))
+    .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId)))
+    .get();
+  return row ?? null;
+}
+
+/**
+ * The StockKeeper's levels as a statement, for runAtomic beside the order that reserved them.
+ * The version guard keeps a late, older report from overwriting a newer one, whichever path
+ * (event or direct) it took; an equal version is a repeat and changes nothing.
+ */
+export function stockLevelStatement(db: Db, merchantId: string, skuId: string, level: StockLevel) {
+  return db
+    .update(skus)
+    .set({ stockAvailable: level.available, stockVersion: level.version })
+    .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId), lt(skus.stockVersion, level.version)))
+    .returning({ id: skus.id });
+}
+
+/** True when the level was newer than the stored one and replaced it. */
+export async function recordStockLevel(db: Db, merchantId: string, skuId: string, level: StockLevel): Promise<boolean> {
+  return (await stockLevelStatement(db, merchantId, skuId, level)).length > 0;
+}

@@ -1,0 +1,40 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { codes } from "../schema";
+
+export type CodeRow = typeof codes.$inferSelect;
+
+/** A code's state as its CodeLedger published it; `version` orders snapshots of one code. */
+export type CodeSnapshot = Omit<CodeRow, "merchantId" | "createdAt" | "updatedAt">;
+
+/**
+ * Upserts a code's read-model row from a snapshot taken at `at`, as a statement for runAtomic.
+ * Events arrive in any order, so an existing row changes only for a strictly newer version (a
+ * repeat or an older snapshot is a no-op), and only if it is this merchant's code.
+ */
+export function codeSnapshotStatement(db: Db, merchantId: string, snapshot: CodeSnapshot, at: number) {
+  return db
+    .insert(codes)
+    .values({ ...snapshot, merchantId, createdAt: at, updatedAt: at })
+    .onConflictDoUpdate({
+      target: codes.id,
+      set: { status: snapshot.status, usesRemaining: snapshot.usesRemaining, version: snapshot.version, updatedAt: at },
+      setWhere: and(sql`excluded.version > ${codes.version}`, eq(codes.merchantId, merchantId)),
+    })
+    .returning({ id: codes.id });
+}
+
+/** True when the snapshot was new or newer and was written. */
+export async function upsertCodeSnapshot(db: Db, merchantId: string, snapshot: CodeSnapshot, at: number): Promise<boolean> {
+  return (await codeSnapshotStatement(db, merchantId, snapshot, at)).length > 0;
+}
+
+export async function findCode(db: Db, merchantId: string, codeId: string): Promise<CodeRow | null> {
+  return (
+    (await db
+      .select()
+      .from(codes)
+      .where(and(eq(codes.id, codeId), eq(codes.merchantId, merchantId)))
+      .get()) ?? null
+  );
+}

@@ -1,0 +1,152 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, createMerchant, createPartner, signIn, type TestMerchant, unique } from "../factories";
+import { cookieHeader, expectJson, itRefusesBadCredentials, OVERSIZED, routeUnderTest } from "./kit";
+
+const route = routeUnderTest("post", "/v1/admin/products");
+
+const product = (overrides: Record<string, unknown> = {}) => ({
+  name: unique("Coffee voucher"),
+  kind: "voucher",
+  description: "One medium coffee",
+  instructions: "Show the code at the counter",
+  skus: [{ name: "Single", price: { amount: 2500, currency: "CNY" }, policy: { uses: 3, validDays: 90 } }],
+  ...overrides,
+});
+
+const listNames = async (merchant: TestMerchant) =>
+  (await call("GET", "/v1/admin/products?limit=100", { token: merchant.adminKey })).body.data.map((p: { name: string }) => p.name);
+
+describe("POST /v1/admin/products", () => {
+  let merchant: TestMerchant;
+  let other: TestMerchant;
+  let partnerKey: string;
+
+  beforeAll(async () => {
+    merchant = await createMerchant();
+    other = await createMerchant();
+    partnerKey = (await createPartner(merchant)).apiKey;
+  });
+
+  it("creates a voucher product with its SKUs and their policy", async () => {
+    const input = product();
+    const res = await call("POST", route.path, { token: merchant.adminKey, json: input });
+    expectJson(res, 201);
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^prd_/),
+      name: input.name,
+      kind: "voucher",
+      description: "One medium coffee",
+      instructions: "Show the code at the counter",
+      listed: true,
+      createdAt: expect.any(String),
+      skus: [
+        {
+          id: expect.stringMatching(/^sku_/),
+          name: "Single",
+          price: { amount: 2500, currency: "CNY" },
+          policy: { uses: 3, validDays: 90 },
+          available: null,
+        },
+      ],
+    });
+    expect(await listNames(merchant)).toContain(input.name);
+  });
+
+  it("gives a card-secret SKU without a policy the default single use, no expiry, and no stock yet", async () => {
+    const res = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: { name: unique("Video card"), kind: "card_secret", skus: [{ name: "Monthly", price: { amount: 1990, currency: "CNY" } }] },
+    });
+    expectJson(res, 201);
+    expect(res.body).toMatchObject({ description: null, instructions: null });
+    expect(res.body.skus[0]).toMatchObject({ policy: { uses: 1, validDays: null }, available: 0 });
+  });
+
+  it("refuses invalid fields with 400 validation_failed and lists each one", async () => {
+    const res = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: { name: "  ", kind: "gift", skus: [{ name: "x", price: { amount: -1, currency: "XXX" } }] },
+    });
+    await route.expectProblem(res, "validation_failed");
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["name", "kind", "skus.0.price.amount", "skus.0.price.currency"]));
+    for (const error of res.body.errors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
+  });
+
+  it("refuses a product without SKUs", async () => {
+    const res = await call("POST", route.path, { token: merchant.adminKey, json: product({ skus: [] }) });
+    await route.expectProblem(res, "validation_failed");
+    expect(res.body.errors).toContainEqual({ path: "skus", message: expect.any(String) });
+  });
+
+  it("answers a malformed JSON body with 400 invalid_request", async () => {
+    const res = await call("POST", route.path, {
+      token: merchant.adminKey,
+      body: '{"name": "unterminated',
+      headers: { "content-type": "application/json" },
+    });
+    await route.expectProblem(res, "invalid_request");
+  });
+
+  it("answers a body over 1 MiB with 413 payload_too_large and creates nothing", async () => {
+    const before = await listNames(merchant);
+    const res = await call("POST", route.path, { token: merchant.adminKey, json: product({ description: OVERSIZED }) });
+    await route.expectProblem(res, "payload_too_large");
+    expect(await listNames(merchant)).toEqual(before);
+  });
+
+  it("replays the same Idempotency-Key and body, and refuses the key with another body (422)", async () => {
+    const key = crypto.randomUUID();
+    const input = product();
+    const first = await call("POST", route.path, { token: merchant.adminKey, json: input, headers: { "idempotency-key": key } });
+    expectJson(first, 201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    const again = await call("POST", route.path, { token: merchant.adminKey, json: input, headers: { "idempotency-key": key } });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expect((await listNames(merchant)).filter((name: string) => name === input.name)).toHaveLength(1);
+
+    const other = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: product({ name: "something else" }),
+      headers: { "idempotency-key": key },
+    });
+    await route.expectProblem(other, "idempotency_key_reused");
+    expect(await listNames(merchant)).not.toContain("something else");
+  });
+
+  it("refuses an Idempotency-Key that is not visible ASCII with 400 validation_failed", async () => {
+    const res = await call("POST", route.path, { token: merchant.adminKey, json: product(), headers: { "idempotency-key": "a".repeat(256) } });
+    await route.expectProblem(res, "validation_failed");
+  });
+
+  it("accepts a staff session cookie only with its CSRF token", async () => {
+    const session = await signIn(merchant);
+    const withoutToken = await call("POST", route.path, { json: product(), headers: cookieHeader(session, false) });
+    await route.expectProblem(withoutToken, "csrf_failed");
+    const wrongToken = await call("POST", route.path, {
+      json: product(),
+      headers: { ...cookieHeader(session, false), "x-csrf-token": "not-the-token" },
+    });
+    await route.expectProblem(wrongToken, "csrf_failed");
+    const withToken = await call("POST", route.path, { json: product(), headers: cookieHeader(session) });
+    expectJson(withToken, 201);
+  });
+
+  it("files a product made with another merchant's key under that merchant, never this one", async () => {
+    const before = await listNames(merchant);
+    const input = product();
+    const res = await call("POST", route.path, { token: other.adminKey, json: input });
+    expectJson(res, 201);
+    expect(await listNames(merchant)).toEqual(before);
+    expect(await listNames(other)).toContain(input.name);
+  });
+
+  itRefusesBadCredentials(route, {
+    audience: "admin",
+    send: (authorization) => call("POST", route.path, { json: product(), headers: authorization ? { authorization } : {} }),
+    otherKindKey: () => partnerKey,
+    observe: () => listNames(merchant),
+  });
+});
