@@ -15,7 +15,9 @@ export const staff = sqliteTable(
   "staff",
   {
     id: text("id").primaryKey(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: text("role", { enum: ["owner", "operator", "finance", "support"] }).notNull(),
@@ -32,8 +34,12 @@ export const sessions = sqliteTable(
   {
     id: text("id").primaryKey(),
     tokenHash: text("token_hash").notNull().unique(),
-    staffId: text("staff_id").notNull().references(() => staff.id),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     csrfToken: text("csrf_token").notNull(),
     expiresAt: integer("expires_at").notNull(),
     createdAt: createdAt(),
@@ -45,7 +51,9 @@ export const partners = sqliteTable(
   "partners",
   {
     id: text("id").primaryKey(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     name: text("name").notNull(),
     createdAt: createdAt(),
   },
@@ -56,7 +64,9 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     kind: text("kind", { enum: ["admin", "partner"] }).notNull(),
     partnerId: text("partner_id").references(() => partners.id),
     name: text("name").notNull(),
@@ -74,7 +84,9 @@ export const products = sqliteTable(
   "products",
   {
     id: text("id").primaryKey(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     name: text("name").notNull(),
     kind: text("kind", { enum: ["card_secret", "voucher"] }).notNull(),
     description: text("description"),
@@ -90,8 +102,12 @@ export const skus = sqliteTable(
   "skus",
   {
     id: text("id").primaryKey(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
-    productId: text("product_id").notNull().references(() => products.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    productId: text("product_id")
+      .notNull()
+      .references(() => products.id),
     name: text("name").notNull(),
     priceAmount: integer("price_amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),
@@ -109,7 +125,9 @@ export const orders = sqliteTable(
   "orders",
   {
     id: text("id").primaryKey(),
-    merchantId: text("merchant_id").notNull().references(() => merchants.id),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     email: text("email").notNull(),
     status: text("status", {
       enum: ["awaiting_payment", "payment_failed", "expired", "paid", "fulfilled", "refunded"],
@@ -135,9 +153,13 @@ export const orderItems = sqliteTable(
   "order_items",
   {
     id: text("id").primaryKey(),
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     merchantId: text("merchant_id").notNull(),
-    skuId: text("sku_id").notNull().references(() => skus.id),
+    skuId: text("sku_id")
+      .notNull()
+      .references(() => skus.id),
     productName: text("product_name").notNull(),
     skuName: text("sku_name").notNull(),
     kind: text("kind", { enum: ["card_secret", "voucher"] }).notNull(),
@@ -157,7 +179,9 @@ export const payments = sqliteTable(
   {
     id: text("id").primaryKey(),
     merchantId: text("merchant_id").notNull(),
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     provider: text("provider").notNull(),
     status: text("status", { enum: ["pending", "succeeded", "failed", "refunded"] }).notNull(),
     amount: integer("amount").notNull(),
@@ -173,7 +197,9 @@ export const deliveries = sqliteTable(
   {
     id: text("id").primaryKey(),
     merchantId: text("merchant_id").notNull(),
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     itemId: text("item_id").notNull(),
     skuId: text("sku_id").notNull(),
     seq: integer("seq").notNull(),

@@ -46,7 +46,12 @@ export async function listProductsPage(
   if (options.listedOnly) filters.push(eq(products.listed, true));
   if (options.cursor) filters.push(lt(products.id, options.cursor));
   const where = and(...filters);
-  const pageIds = db.select({ id: products.id }).from(products).where(where).orderBy(desc(products.id)).limit(options.limit);
+  const pageIds = db
+    .select({ id: products.id })
+    .from(products)
+    .where(where)
+    .orderBy(desc(products.id))
+    .limit(options.limit);
   const [rows, skuRows] = await db.batch([
     db
       .select()
@@ -68,12 +73,12 @@ export async function listProductsPage(
   );
 }
 
-/** A SKU with its product, only if both belong to this merchant: a foreign id reads as missing. */
+/** A SKU with its product, only if it belongs to this merchant: a foreign id reads as missing. */
 export async function findSkuOfMerchant(db: Db, merchantId: string, skuId: string): Promise<SkuWithProduct | null> {
   const row = await db
     .select({ sku: skus, product: products })
     .from(skus)
-    .innerJoin(products, and(eq(products.id, skus.productId), eq(products.merchantId, merchantId)))
+    .innerJoin(products, eq(products.id, skus.productId))
     .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId)))
     .get();
   return row ?? null;

@@ -25,7 +25,12 @@ export function codeSnapshotStatement(db: Db, merchantId: string, snapshot: Code
 }
 
 /** True when the snapshot was new or newer and was written. */
-export async function upsertCodeSnapshot(db: Db, merchantId: string, snapshot: CodeSnapshot, at: number): Promise<boolean> {
+export async function upsertCodeSnapshot(
+  db: Db,
+  merchantId: string,
+  snapshot: CodeSnapshot,
+  at: number,
+): Promise<boolean> {
   return (await codeSnapshotStatement(db, merchantId, snapshot, at)).length > 0;
 }
 

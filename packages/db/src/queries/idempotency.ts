@@ -50,7 +50,12 @@ export async function releaseIdempotencyKey(db: Db, scope: string, key: string):
  * Drops a claim still pending since before `claimedBefore`: its invocation died. True when it was
  * dropped; the caller then claims again, and only one of several racing retries wins that claim.
  */
-export async function releaseAbandonedIdempotencyKey(db: Db, scope: string, key: string, claimedBefore: number): Promise<boolean> {
+export async function releaseAbandonedIdempotencyKey(
+  db: Db,
+  scope: string,
+  key: string,
+  claimedBefore: number,
+): Promise<boolean> {
   const dropped = await db
     .delete(idempotencyKeys)
     .where(and(keyIs(scope, key), eq(idempotencyKeys.state, "pending"), lt(idempotencyKeys.createdAt, claimedBefore)))
