@@ -1,4 +1,8 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { normalizeCode } from "@tessera/domain";
+import { SIGNATURE_HEADER, signPayload } from "@tessera/payments";
+import { loadConfig } from "../../workers/env";
+import { createVault } from "../../workers/services/vault";
 import { TEST_BINDINGS } from "../worker-bindings";
 
 /**
@@ -94,7 +98,11 @@ export async function createPartner(merchant: TestMerchant) {
   return { id: res.body.id as string, apiKey: res.body.apiKey as string };
 }
 
-export async function placeOrder(merchant: TestMerchant, items: { skuId: string; quantity: number }[], email = "buyer@example.test") {
+export async function placeOrder(
+  merchant: TestMerchant,
+  items: { skuId: string; quantity: number }[],
+  email = "buyer@example.test",
+) {
   return call("POST", `/v1/shops/${merchant.slug}/orders`, { json: { email, items } });
 }
 
@@ -103,7 +111,11 @@ export async function pay(paymentId: string, outcome: "succeeded" | "failed" = "
 }
 
 /** Polls until `check` holds or the time is up; returns the last value either way. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let value = await read();
   while (!check(value) && Date.now() < until) {
@@ -141,8 +153,129 @@ export async function signIn(merchant: TestMerchant, password = merchant.ownerPa
 }
 
 /** A merchant with a voucher SKU, a partner, and one delivered voucher code. */
-export async function deliveredVoucher(merchant: TestMerchant, policy: { uses?: number; validDays?: number | null } = { uses: 1 }) {
+export async function deliveredVoucher(
+  merchant: TestMerchant,
+  policy: { uses?: number; validDays?: number | null } = { uses: 1 },
+) {
   const product = await createProduct(merchant, "voucher", policy);
   const bought = await buyAndDeliver(merchant, product.skuId);
   return { ...product, orderId: bought.order.id as string, code: bought.order.deliveries[0].code as string };
+}
+
+// ---- Helpers for the invariant and fault suites (test/integration/invariants-*, faults-*) ----
+
+/** A partner's redemption call, optionally with an Idempotency-Key. */
+export function redeem(
+  partner: { apiKey: string },
+  code: string,
+  options: { idempotencyKey?: string; location?: string } = {},
+) {
+  return call("POST", "/v1/partner/redemptions", {
+    token: partner.apiKey,
+    json: { code, ...(options.location ? { location: options.location } : {}) },
+    headers: options.idempotencyKey ? { "idempotency-key": options.idempotencyKey } : {},
+  });
+}
+
+export function verify(partner: { apiKey: string }, code: string) {
+  return call("POST", "/v1/partner/verifications", { token: partner.apiKey, json: { code } });
+}
+
+/** Every item of a paginated admin list (follows `nextCursor` 100 at a time). */
+export async function listAll(path: string, token: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const res: ApiResponse = await call("GET", `${path}${separator}limit=100${cursor ? `&cursor=${cursor}` : ""}`, {
+      token,
+    });
+    if (res.status !== 200) throw new Error(`list ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    items.push(...res.body.data);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** How many responses had each status (and problem code): `{ "201": 1, "409 code_already_redeemed": 199 }`. */
+export function tally(responses: ApiResponse[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const res of responses) {
+    const key = res.status >= 400 ? `${res.status} ${res.body?.code}` : String(res.status);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** The lookup key of a code, computed exactly as the redemption service does. */
+export async function lookupKeyOf(merchantId: string, code: string): Promise<string> {
+  const normalized = normalizeCode(code);
+  if (!normalized) throw new Error(`not a voucher code: ${code}`);
+  return createVault(loadConfig(env)).lookupKey(merchantId, normalized);
+}
+
+/** The stub of the CodeLedger that holds a delivered voucher code. */
+export async function ledgerOf(merchantId: string, code: string) {
+  return env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(await lookupKeyOf(merchantId, code)));
+}
+
+export function stockKeeperOf(skuId: string) {
+  return env.STOCK_KEEPER.get(env.STOCK_KEEPER.idFromName(skuId));
+}
+
+export async function stockOf(merchant: TestMerchant, skuId: string) {
+  const res = await call("GET", `/v1/admin/skus/${skuId}/stock`, { token: merchant.adminKey });
+  if (res.status !== 200) throw new Error(`stock levels: ${res.status} ${JSON.stringify(res.body)}`);
+  return { available: res.body.available, reserved: res.body.reserved, sold: res.body.sold } as {
+    available: number | null;
+    reserved: number;
+    sold: number;
+  };
+}
+
+export async function adminOrder(merchant: TestMerchant, orderId: string) {
+  const res = await call("GET", `/v1/admin/orders/${orderId}`, { token: merchant.adminKey });
+  if (res.status !== 200) throw new Error(`admin order: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A sandbox provider event body, as the sandbox signs and posts it. */
+export function paymentEventBody(
+  type: "payment.succeeded" | "payment.failed",
+  payment: { id: string; amount: number; currency?: string },
+  eventId = unique("sbx_evt"),
+  createdSeconds = Math.floor(Date.now() / 1000),
+): string {
+  return JSON.stringify({
+    id: eventId,
+    type,
+    created: createdSeconds,
+    data: { paymentId: payment.id, amount: payment.amount, currency: payment.currency ?? "CNY" },
+  });
+}
+
+/** Signs `body` as the sandbox provider does (test secret unless told otherwise). */
+export function signWebhook(
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+  secret: string = TEST_BINDINGS.SANDBOX_WEBHOOK_SECRET,
+) {
+  return signPayload(secret, body, timestamp);
+}
+
+/** Posts raw bytes to the sandbox webhook; `signature` null sends no signature header. */
+export function postWebhook(body: string, signature: string | null) {
+  return call("POST", "/v1/webhooks/payments/sandbox", {
+    body,
+    headers: { "content-type": "application/json", ...(signature === null ? {} : { [SIGNATURE_HEADER]: signature }) },
+  });
+}
+
+/** Rows of a D1 query, for checks the API does not expose (ledger rows, raw read-model rows). */
+export async function d1Rows<T = Record<string, unknown>>(query: string, ...params: unknown[]): Promise<T[]> {
+  return (
+    await env.DB.prepare(query)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }

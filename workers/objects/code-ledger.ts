@@ -309,5 +309,6 @@ function snapshot(row: CodeRow) {
     expiresAt: row.expiresAt,
     voidedAt: row.voidedAt,
     version: row.version,
+    issuedAt: row.issuedAt,
   };
 }

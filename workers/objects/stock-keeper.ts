@@ -78,15 +78,19 @@ export class StockKeeper extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.#bind(sku);
       for (const item of items) {
-        const cursor = this.#sql.exec(
-          `INSERT INTO units (id, fingerprint, codeCiphertext, secretCiphertext, status)
-           VALUES (?, ?, ?, ?, 'available') ON CONFLICT (fingerprint) DO NOTHING`,
-          newId("unit"),
-          item.fingerprint,
-          item.codeCiphertext,
-          item.secretCiphertext,
-        );
-        imported += cursor.rowsWritten > 0 ? 1 : 0;
+        // `rowsWritten` counts index work even when the conflict clause skips the row, so
+        // count the rows the insert returns: none for a fingerprint already held.
+        const inserted = this.#sql
+          .exec(
+            `INSERT INTO units (id, fingerprint, codeCiphertext, secretCiphertext, status)
+             VALUES (?, ?, ?, ?, 'available') ON CONFLICT (fingerprint) DO NOTHING RETURNING seq`,
+            newId("unit"),
+            item.fingerprint,
+            item.codeCiphertext,
+            item.secretCiphertext,
+          )
+          .toArray().length;
+        imported += inserted;
       }
       if (imported > 0) this.#changed();
     });
@@ -148,19 +152,34 @@ export class StockKeeper extends DurableObject<Env> {
   }
 
   /**
-   * Returns an order's units to stock: a held reservation, or a commit whose units were never
-   * shown to anyone (the order is being refunded before delivery).
+   * Returns an order's units to stock: a held reservation, or — only when the caller says so
+   * with `includeCommitted` — a commit whose units were never shown to anyone (the order is
+   * being refunded before delivery). Without it a committed reservation is left alone: a
+   * release decided on a stale read (an expiry sweep, a failed-payment event) must never put a
+   * sold, possibly delivered unit back on sale.
    */
-  release(sku: SkuRef, orderId: string): { released: number; levels: StockLevels } {
+  release(
+    sku: SkuRef,
+    orderId: string,
+    options: { includeCommitted?: boolean } = {},
+  ): { released: number; levels: StockLevels } {
     const reservation = this.#reservation(orderId);
-    if (!reservation || reservation.status === "released") return { released: 0, levels: this.levels() };
+    if (
+      !reservation ||
+      reservation.status === "released" ||
+      (reservation.status === "committed" && !options.includeCommitted)
+    ) {
+      return { released: 0, levels: this.levels() };
+    }
     let released = 0;
     this.ctx.storage.transactionSync(() => {
       this.#bind(sku);
-      released = this.#sql.exec(
-        "UPDATE units SET status = 'available', orderId = NULL WHERE orderId = ? AND status IN ('reserved', 'sold')",
-        orderId,
-      ).rowsWritten;
+      released = this.#sql
+        .exec(
+          "UPDATE units SET status = 'available', orderId = NULL WHERE orderId = ? AND status IN ('reserved', 'sold') RETURNING seq",
+          orderId,
+        )
+        .toArray().length;
       this.#sql.exec("UPDATE reservations SET status = 'released' WHERE orderId = ?", orderId);
       this.#changed();
     });

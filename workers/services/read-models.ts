@@ -15,6 +15,8 @@ const CodeSnapshot = z.object({
   expiresAt: z.number().nullable(),
   voidedAt: z.number().nullable(),
   version: z.number().int(),
+  /** When the code was issued; optional for events published before it was carried. */
+  issuedAt: z.number().optional(),
 });
 
 const base = { id: z.string(), at: z.number(), merchantId: z.string() };
@@ -61,7 +63,9 @@ function upsertCode(ctx: ServiceContext, event: TesseraEvent & { data: z.infer<t
     usesRemaining: snap.usesRemaining,
     expiresAt: snap.expiresAt,
     version: snap.version,
-    createdAt: event.at,
+    // The issue time, not the event's: whichever event of the code lands first creates the
+    // row, and the row must not depend on that order.
+    createdAt: snap.issuedAt ?? event.at,
     updatedAt: event.at,
   };
   return ctx.db

@@ -5,15 +5,24 @@ import type { ServiceContext } from "../context";
 import { sandboxProvider } from "./payments";
 import { stockKeeper } from "./stock";
 
-/** Returns the order's card-secret units to stock (a held reservation or undelivered commit). */
-export async function releaseOrderStock(ctx: ServiceContext, orderId: string): Promise<void> {
+/**
+ * Returns the order's card-secret units to stock: a held reservation, and with
+ * `includeCommitted` also units committed but never delivered (a refund before delivery).
+ */
+export async function releaseOrderStock(
+  ctx: ServiceContext,
+  orderId: string,
+  options: { includeCommitted?: boolean } = {},
+): Promise<void> {
   const items = await ctx.db
     .select({ skuId: orderItems.skuId, merchantId: orderItems.merchantId })
     .from(orderItems)
     .where(and(eq(orderItems.orderId, orderId), eq(orderItems.kind, "card_secret")))
     .all();
   await Promise.all(
-    items.map((item) => stockKeeper(ctx, item.skuId).release({ merchantId: item.merchantId, skuId: item.skuId }, orderId)),
+    items.map((item) =>
+      stockKeeper(ctx, item.skuId).release({ merchantId: item.merchantId, skuId: item.skuId }, orderId, options),
+    ),
   );
 }
 
@@ -30,7 +39,7 @@ export async function refundUndeliverable(ctx: ServiceContext, orderId: string, 
     .from(payments)
     .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
     .get();
-  await releaseOrderStock(ctx, orderId);
+  await releaseOrderStock(ctx, orderId, { includeCommitted: true });
   const now = Date.now();
   if (payment) await sandboxProvider(ctx).refund();
   await ctx.db.batch([
