@@ -41,6 +41,7 @@ export function renderError(error: unknown, c: AppContext): Response {
   let apiError: ApiError;
   if (error instanceof ApiError) apiError = error;
   else if (error instanceof HTTPException && error.status === 413) apiError = new ApiError("payload_too_large");
+  else if (error instanceof HTTPException && error.status === 415) apiError = new ApiError("unsupported_media_type");
   else if (error instanceof HTTPException && error.status < 500) {
     apiError = new ApiError("invalid_request", "The request body could not be parsed");
   } else {

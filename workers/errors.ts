@@ -78,8 +78,14 @@ export function problemBody(error: ApiError, requestId: string): Problem {
   };
 }
 
-/** Errors every route can answer: bad input, and our own failures. */
-const ALWAYS: ErrorCode[] = ["invalid_request", "validation_failed", "payload_too_large", "internal_error"];
+/** Errors every route can answer: bad input (a body of a type it does not take is 415), and our own failures. */
+const ALWAYS: ErrorCode[] = [
+  "invalid_request",
+  "validation_failed",
+  "payload_too_large",
+  "unsupported_media_type",
+  "internal_error",
+];
 
 /**
  * OpenAPI `responses` entries for the codes a route may answer, grouped by status, so the

@@ -1,44 +1,41 @@
-// The Worker answers every unknown path with index.html, so the shell routes on the path it
-// was loaded at; a router library can come with the real admin app and shop.
-export function App() {
-  const path = window.location.pathname;
-  if (path === "/admin" || path.startsWith("/admin/")) return <ComingSoon title="Admin" />;
-  if (path.startsWith("/s/")) return <ComingSoon title="Shop" />;
-  return <Home />;
-}
+import { Link, Route, Routes } from "react-router";
+import { AdminApp } from "./admin/AdminApp";
+import { LanguageSwitch, useI18n } from "./lib/i18n";
+import { ShopApp } from "./shop/ShopApp";
 
-function Home() {
+export function App() {
   return (
-    <main>
-      <h1>Tessera</h1>
-      <p>Sell, deliver and redeem virtual goods.</p>
-      <ul>
-        <li>
-          <a href="/docs">API reference</a>
-        </li>
-        <li>
-          <a href="/openapi.json">OpenAPI document</a>
-        </li>
-        <li>
-          <a href="/admin">Admin</a>
-        </li>
-        <li>
-          <a href="/s/demo">Demo shop</a>
-        </li>
-      </ul>
-    </main>
+    <Routes>
+      <Route path="/admin/*" element={<AdminApp />} />
+      <Route path="/s/:shop/*" element={<ShopApp />} />
+      <Route path="*" element={<Home />} />
+    </Routes>
   );
 }
 
-function ComingSoon({ title }: { title: string }) {
+function Home() {
+  const { t } = useI18n();
   return (
-    <main>
-      <h1>{title}</h1>
-      <p lang="zh-CN">即将推出</p>
-      <p lang="en">Coming soon</p>
-      <p>
-        <a href="/">Tessera</a>
-      </p>
-    </main>
+    <div className="auth-page">
+      <header className="auth-header">
+        <span className="brand">Tessera</span>
+        <LanguageSwitch />
+      </header>
+      <main id="main" className="auth-card">
+        <h1>Tessera</h1>
+        <p>{t("home.tagline")}</p>
+        <ul className="plain-list">
+          <li>
+            <Link to="/admin">{t("home.admin")}</Link>
+          </li>
+          <li>
+            <Link to="/s/demo">{t("home.demoShop")}</Link>
+          </li>
+          <li>
+            <a href="/docs">{t("home.docs")}</a>
+          </li>
+        </ul>
+      </main>
+    </div>
   );
 }

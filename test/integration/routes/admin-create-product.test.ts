@@ -14,7 +14,9 @@ const product = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const listNames = async (merchant: TestMerchant) =>
-  (await call("GET", "/v1/admin/products?limit=100", { token: merchant.adminKey })).body.data.map((p: { name: string }) => p.name);
+  (await call("GET", "/v1/admin/products?limit=100", { token: merchant.adminKey })).body.data.map(
+    (p: { name: string }) => p.name,
+  );
 
 describe("POST /v1/admin/products", () => {
   let merchant: TestMerchant;
@@ -55,7 +57,11 @@ describe("POST /v1/admin/products", () => {
   it("gives a card-secret SKU without a policy the default single use, no expiry, and no stock yet", async () => {
     const res = await call("POST", route.path, {
       token: merchant.adminKey,
-      json: { name: unique("Video card"), kind: "card_secret", skus: [{ name: "Monthly", price: { amount: 1990, currency: "CNY" } }] },
+      json: {
+        name: unique("Video card"),
+        kind: "card_secret",
+        skus: [{ name: "Monthly", price: { amount: 1990, currency: "CNY" } }],
+      },
     });
     expectJson(res, 201);
     expect(res.body).toMatchObject({ description: null, instructions: null });
@@ -70,7 +76,8 @@ describe("POST /v1/admin/products", () => {
     await route.expectProblem(res, "validation_failed");
     const paths = res.body.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["name", "kind", "skus.0.price.amount", "skus.0.price.currency"]));
-    for (const error of res.body.errors) expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
+    for (const error of res.body.errors)
+      expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
   });
 
   it("refuses a product without SKUs", async () => {
@@ -88,6 +95,15 @@ describe("POST /v1/admin/products", () => {
     await route.expectProblem(res, "invalid_request");
   });
 
+  it("answers a body that is not JSON with 415 unsupported_media_type", async () => {
+    const res = await call("POST", route.path, {
+      token: merchant.adminKey,
+      body: JSON.stringify(product()),
+      headers: { "content-type": "text/plain" },
+    });
+    await route.expectProblem(res, "unsupported_media_type");
+  });
+
   it("answers a body over 1 MiB with 413 payload_too_large and creates nothing", async () => {
     const before = await listNames(merchant);
     const res = await call("POST", route.path, { token: merchant.adminKey, json: product({ description: OVERSIZED }) });
@@ -98,10 +114,18 @@ describe("POST /v1/admin/products", () => {
   it("replays the same Idempotency-Key and body, and refuses the key with another body (422)", async () => {
     const key = crypto.randomUUID();
     const input = product();
-    const first = await call("POST", route.path, { token: merchant.adminKey, json: input, headers: { "idempotency-key": key } });
+    const first = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: input,
+      headers: { "idempotency-key": key },
+    });
     expectJson(first, 201);
     expect(first.headers.get("idempotent-replayed")).toBeNull();
-    const again = await call("POST", route.path, { token: merchant.adminKey, json: input, headers: { "idempotency-key": key } });
+    const again = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: input,
+      headers: { "idempotency-key": key },
+    });
     expect(again.status).toBe(201);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.body).toEqual(first.body);
@@ -117,7 +141,11 @@ describe("POST /v1/admin/products", () => {
   });
 
   it("refuses an Idempotency-Key that is not visible ASCII with 400 validation_failed", async () => {
-    const res = await call("POST", route.path, { token: merchant.adminKey, json: product(), headers: { "idempotency-key": "a".repeat(256) } });
+    const res = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: product(),
+      headers: { "idempotency-key": "a".repeat(256) },
+    });
     await route.expectProblem(res, "validation_failed");
   });
 
@@ -145,7 +173,8 @@ describe("POST /v1/admin/products", () => {
 
   itRefusesBadCredentials(route, {
     audience: "admin",
-    send: (authorization) => call("POST", route.path, { json: product(), headers: authorization ? { authorization } : {} }),
+    send: (authorization) =>
+      call("POST", route.path, { json: product(), headers: authorization ? { authorization } : {} }),
     otherKindKey: () => partnerKey,
     observe: () => listNames(merchant),
   });

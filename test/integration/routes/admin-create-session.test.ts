@@ -7,7 +7,11 @@ const listOrders = routeUnderTest("get", "/v1/admin/orders");
 const getOrder = routeUnderTest("get", "/v1/admin/orders/{orderId}");
 const createProductRoute = routeUnderTest("post", "/v1/admin/products");
 
-const newProduct = () => ({ name: unique("p"), kind: "voucher", skus: [{ name: "s", price: { amount: 100, currency: "CNY" } }] });
+const newProduct = () => ({
+  name: unique("p"),
+  kind: "voucher",
+  skus: [{ name: "s", price: { amount: 100, currency: "CNY" } }],
+});
 
 describe("POST /v1/admin/sessions", () => {
   let merchant: TestMerchant;
@@ -22,12 +26,20 @@ describe("POST /v1/admin/sessions", () => {
   });
 
   it("signs staff in with an HttpOnly, Secure, SameSite=Strict session cookie and a CSRF token", async () => {
-    const res = await call("POST", route.path, { json: { email: merchant.ownerEmail, password: merchant.ownerPassword } });
+    const res = await call("POST", route.path, {
+      json: { email: merchant.ownerEmail, password: merchant.ownerPassword },
+    });
     expectJson(res, 201);
     expect(res.body).toEqual({
       csrfToken: expect.any(String),
       expiresAt: expect.any(String),
-      staff: { id: expect.stringMatching(/^stf_/), email: merchant.ownerEmail, name: expect.any(String), role: "owner", merchantId: merchant.id },
+      staff: {
+        id: expect.stringMatching(/^stf_/),
+        email: merchant.ownerEmail,
+        name: expect.any(String),
+        role: "owner",
+        merchantId: merchant.id,
+      },
     });
     expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now());
     const cookie = res.headers.get("set-cookie") ?? "";
@@ -52,9 +64,15 @@ describe("POST /v1/admin/sessions", () => {
     expectJson(orders, 200);
     expect(orders.body.data.map((o: { id: string }) => o.id)).toEqual([orderId]);
 
-    const withoutCsrf = await call("POST", createProductRoute.path, { json: newProduct(), headers: cookieHeader(session, false) });
+    const withoutCsrf = await call("POST", createProductRoute.path, {
+      json: newProduct(),
+      headers: cookieHeader(session, false),
+    });
     await createProductRoute.expectProblem(withoutCsrf, "csrf_failed");
-    const withCsrf = await call("POST", createProductRoute.path, { json: newProduct(), headers: cookieHeader(session) });
+    const withCsrf = await call("POST", createProductRoute.path, {
+      json: newProduct(),
+      headers: cookieHeader(session),
+    });
     expectJson(withCsrf, 201);
   });
 
@@ -67,7 +85,9 @@ describe("POST /v1/admin/sessions", () => {
     const wrong = await call("POST", route.path, { json: { email: other.ownerEmail, password: "not the password" } });
     await route.expectProblem(wrong, "invalid_credentials");
     expect(wrong.headers.get("set-cookie")).toBeNull();
-    const unknown = await call("POST", route.path, { json: { email: "nobody@example.test", password: "whatever it is" } });
+    const unknown = await call("POST", route.path, {
+      json: { email: "nobody@example.test", password: "whatever it is" },
+    });
     await route.expectProblem(unknown, "invalid_credentials");
     expect({ ...unknown.body, requestId: "" }).toEqual({ ...wrong.body, requestId: "" });
   });
@@ -81,17 +101,24 @@ describe("POST /v1/admin/sessions", () => {
   it("locks the account after five wrong passwords: the sixth attempt, even right, is 423 with Retry-After", async () => {
     const victim = await createMerchant();
     for (let attempt = 1; attempt <= 5; attempt++) {
-      const res = await call("POST", route.path, { json: { email: victim.ownerEmail, password: `wrong password ${attempt}` } });
+      const res = await call("POST", route.path, {
+        json: { email: victim.ownerEmail, password: `wrong password ${attempt}` },
+      });
       await route.expectProblem(res, "invalid_credentials");
     }
-    const locked = await call("POST", route.path, { json: { email: victim.ownerEmail, password: victim.ownerPassword } });
+    const locked = await call("POST", route.path, {
+      json: { email: victim.ownerEmail, password: victim.ownerPassword },
+    });
     await route.expectProblem(locked, "account_locked");
     const retryAfter = Number(locked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(14 * 60);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     expect(locked.headers.get("set-cookie")).toBeNull();
     // The lock is the victim's alone; the admin API key is not a sign-in and still works.
-    expectJson(await call("POST", route.path, { json: { email: merchant.ownerEmail, password: merchant.ownerPassword } }), 201);
+    expectJson(
+      await call("POST", route.path, { json: { email: merchant.ownerEmail, password: merchant.ownerPassword } }),
+      201,
+    );
     expectJson(await call("GET", listOrders.path, { token: victim.adminKey }), 200);
   });
 
@@ -104,13 +131,18 @@ describe("POST /v1/admin/sessions", () => {
     for (let attempt = 1; attempt <= 4; attempt++) {
       await call("POST", route.path, { json: { email: member.ownerEmail, password: "wrong password" } });
     }
-    expectJson(await call("POST", route.path, { json: { email: member.ownerEmail, password: member.ownerPassword } }), 201);
+    expectJson(
+      await call("POST", route.path, { json: { email: member.ownerEmail, password: member.ownerPassword } }),
+      201,
+    );
   });
 
   it("scopes a session to its merchant: another merchant's order reads as missing", async () => {
     const session = await signIn(other);
     const foreign = await call("GET", `/v1/admin/orders/${orderId}`, { headers: { cookie: session.cookie } });
-    const missing = await call("GET", "/v1/admin/orders/ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6", { headers: { cookie: session.cookie } });
+    const missing = await call("GET", "/v1/admin/orders/ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6", {
+      headers: { cookie: session.cookie },
+    });
     await expectForeignLikeMissing(getOrder, foreign, missing);
     const list = await call("GET", listOrders.path, { headers: { cookie: session.cookie } });
     expect(list.body.data).toEqual([]);

@@ -51,7 +51,9 @@ describe("DELETE /v1/admin/sessions/current", () => {
   it("cannot end a session with another session's CSRF token", async () => {
     const mine = await signIn(merchant);
     const theirs = await signIn(other);
-    const res = await call("DELETE", route.path, { headers: { cookie: mine.cookie, "x-csrf-token": theirs.csrfToken } });
+    const res = await call("DELETE", route.path, {
+      headers: { cookie: mine.cookie, "x-csrf-token": theirs.csrfToken },
+    });
     await route.expectProblem(res, "csrf_failed");
     expect(await canRead(mine.cookie)).toBe(true);
     expect(await canRead(theirs.cookie)).toBe(true);

@@ -1,5 +1,8 @@
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
+import worker from "../../../workers/edge";
+import type { Env } from "../../../workers/env";
 import { ERROR_CODES, type ErrorCode } from "../../../workers/errors";
 import { type ApiResponse, BASE } from "../factories";
 
@@ -135,7 +138,8 @@ export interface SecurityOptions {
  */
 export function itRefusesBadCredentials(route: RouteUnderTest, options: SecurityOptions): void {
   const label = `${route.method.toUpperCase()} ${route.path}`;
-  const randomPart = () => Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join("");
+  const randomPart = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join("");
   const cases: [string, () => string | undefined][] = [
     ["no credentials", () => undefined],
     ["a garbage key", () => "Bearer garbage"],
@@ -168,3 +172,34 @@ export function cookieHeader(session: StaffSession, withCsrf = true): Record<str
 
 /** 1 MiB and a bit, as a JSON string field: over the limit for every JSON route. */
 export const OVERSIZED = "x".repeat(1024 * 1024 + 16);
+
+/**
+ * Calls the Worker's fetch handler with some bindings replaced, for behaviour that depends on
+ * configuration (sandbox disabled, demo keys set, production). Same parsing as `call`.
+ */
+export async function callWithEnv(
+  overrides: Partial<Env>,
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.json !== undefined) headers["content-type"] = "application/json";
+  const request = new Request(`${BASE}${path}`, {
+    method,
+    headers,
+    body: options.json === undefined ? undefined : JSON.stringify(options.json),
+  });
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body };
+}

@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  call,
+  createMerchant,
+  createProduct,
+  eventually,
+  getOrder,
+  placeOrder,
+  stock,
+  stockOf,
+  type TestMerchant,
+} from "../factories";
+import { callWithEnv, expectJson, routeUnderTest } from "./kit";
+
+const route = routeUnderTest("post", "/v1/sandbox/payments/{paymentId}/complete");
+const path = (id: string) => `/v1/sandbox/payments/${id}/complete`;
+
+describe("POST /v1/sandbox/payments/{paymentId}/complete", () => {
+  let merchant: TestMerchant;
+  let other: TestMerchant;
+  let skuId: string;
+
+  beforeAll(async () => {
+    merchant = await createMerchant();
+    other = await createMerchant();
+    skuId = (await createProduct(merchant, "card_secret")).skuId;
+    await stock(merchant, skuId, 5);
+  });
+
+  it("sends a signed success webhook; the order is paid and delivered at once", async () => {
+    const order = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    const res = await call("POST", path(order.payment.id), { json: { outcome: "succeeded" } });
+    expectJson(res, 200);
+    expect(res.body).toEqual({
+      paymentId: order.payment.id,
+      outcome: "succeeded",
+      webhook: { eventId: expect.stringMatching(/^sbx_evt_/), status: 200 },
+    });
+    const delivered = await eventually(
+      () => getOrder(merchant, order.id, order.accessToken),
+      (r) => r.body?.status === "fulfilled",
+      2_000,
+    );
+    expect(delivered.body.status).toBe("fulfilled");
+    expect(delivered.body.deliveries).toHaveLength(1);
+  });
+
+  it("sends a failure webhook; the order fails and its units go back to stock", async () => {
+    const before = await stockOf(merchant, skuId);
+    const order = (await placeOrder(merchant, [{ skuId, quantity: 2 }])).body;
+    const res = await call("POST", path(order.payment.id), { json: { outcome: "failed" } });
+    expectJson(res, 200);
+    expect(res.body.webhook.status).toBe(200);
+    expect((await getOrder(merchant, order.id, order.accessToken)).body.status).toBe("payment_failed");
+    expect(
+      await eventually(
+        () => stockOf(merchant, skuId),
+        (s) => s.reserved === before.reserved,
+      ),
+    ).toEqual(before);
+  });
+
+  it("refuses an unknown outcome with 400 validation_failed", async () => {
+    const order = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    const res = await call("POST", path(order.payment.id), { json: { outcome: "maybe" } });
+    await route.expectProblem(res, "validation_failed");
+    expect(res.body.errors).toContainEqual({ path: "outcome", message: expect.any(String) });
+    expect((await getOrder(merchant, order.id, order.accessToken)).body.status).toBe("awaiting_payment");
+  });
+
+  it("answers an unknown payment id, or an order id in its place, with 404 not_found and changes nothing", async () => {
+    const order = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    await route.expectProblem(
+      await call("POST", path("pay_01JD5ZQ8W4N3M2K1H0G9F8E7D6"), { json: { outcome: "succeeded" } }),
+      "not_found",
+    );
+    await route.expectProblem(await call("POST", path(order.id), { json: { outcome: "succeeded" } }), "not_found");
+    expect((await getOrder(merchant, order.id, order.accessToken)).body.status).toBe("awaiting_payment");
+    const orders = await call("GET", "/v1/admin/orders?status=paid", { token: other.adminKey });
+    expect(orders.body.data).toEqual([]);
+  });
+
+  it("does not exist where the sandbox is disabled, and pays nothing", async () => {
+    const order = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    const res = await callWithEnv({ SANDBOX_PAYMENTS: "disabled" }, "POST", path(order.payment.id), {
+      json: { outcome: "succeeded" },
+    });
+    await route.expectProblem(res, "not_found");
+    expect((await getOrder(merchant, order.id, order.accessToken)).body.status).toBe("awaiting_payment");
+  });
+});

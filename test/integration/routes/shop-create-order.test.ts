@@ -1,0 +1,193 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, createMerchant, createProduct, stock, stockOf, type TestMerchant } from "../factories";
+import { expectForeignLikeMissing, expectJson, OVERSIZED, routeUnderTest } from "./kit";
+
+const route = routeUnderTest("post", "/v1/shops/{shop}/orders");
+const path = (shop: string) => `/v1/shops/${shop}/orders`;
+
+const adminOrders = async (merchant: TestMerchant) =>
+  (await call("GET", "/v1/admin/orders?limit=100", { token: merchant.adminKey })).body.data as { id: string }[];
+
+describe("POST /v1/shops/{shop}/orders", () => {
+  let merchant: TestMerchant;
+  let other: TestMerchant;
+  let card: { skuId: string };
+  let voucher: { skuId: string };
+  let otherCard: { skuId: string };
+
+  beforeAll(async () => {
+    merchant = await createMerchant();
+    other = await createMerchant();
+    card = await createProduct(merchant, "card_secret", undefined, 1500);
+    await stock(merchant, card.skuId, 10);
+    voucher = await createProduct(merchant, "voucher", { uses: 2 }, 2500);
+    otherCard = await createProduct(other, "card_secret");
+    await stock(other, otherCard.skuId, 3);
+  });
+
+  it("places an order awaiting payment, reserves its units, and hands back the access token once", async () => {
+    const res = await call("POST", path(merchant.slug), {
+      json: {
+        email: "Buyer@Example.TEST",
+        items: [
+          { skuId: card.skuId, quantity: 2 },
+          { skuId: voucher.skuId, quantity: 1 },
+        ],
+      },
+    });
+    expectJson(res, 201);
+    expect(res.body).toMatchObject({
+      id: expect.stringMatching(/^ord_/),
+      status: "awaiting_payment",
+      email: "buyer@example.test",
+      total: { amount: 2 * 1500 + 2500, currency: "CNY" },
+      accessToken: expect.stringMatching(/^\S{32,}$/),
+      expiresAt: expect.any(String),
+      payment: {
+        id: expect.stringMatching(/^pay_/),
+        provider: "sandbox",
+        status: "pending",
+        checkoutUrl: expect.stringContaining(res.body.payment.id),
+      },
+    });
+    expect(res.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          skuId: card.skuId,
+          quantity: 2,
+          kind: "card_secret",
+          unitPrice: { amount: 1500, currency: "CNY" },
+        }),
+        expect.objectContaining({ skuId: voucher.skuId, quantity: 1, kind: "voucher" }),
+      ]),
+    );
+    const ttl = Date.parse(res.body.expiresAt) - Date.now();
+    expect(ttl).toBeGreaterThan(800_000);
+    expect(ttl).toBeLessThanOrEqual(900_000);
+    expect(await stockOf(merchant, card.skuId)).toEqual({ available: 8, reserved: 2, sold: 0 });
+  });
+
+  it("folds the same SKU listed twice into one line", async () => {
+    const res = await call("POST", path(merchant.slug), {
+      json: {
+        email: "fold@example.test",
+        items: [
+          { skuId: voucher.skuId, quantity: 1 },
+          { skuId: voucher.skuId, quantity: 2 },
+        ],
+      },
+    });
+    expectJson(res, 201);
+    expect(res.body.items).toEqual([expect.objectContaining({ skuId: voucher.skuId, quantity: 3 })]);
+    expect(res.body.total).toEqual({ amount: 7500, currency: "CNY" });
+  });
+
+  it("refuses more than the stock holds with 409 insufficient_stock and reserves nothing", async () => {
+    const before = await stockOf(merchant, card.skuId);
+    const ordersBefore = await adminOrders(merchant);
+    const res = await call("POST", path(merchant.slug), {
+      json: {
+        email: "b@example.test",
+        items: [
+          { skuId: voucher.skuId, quantity: 1 },
+          { skuId: card.skuId, quantity: 50 },
+        ],
+      },
+    });
+    await route.expectProblem(res, "insufficient_stock");
+    expect(await stockOf(merchant, card.skuId)).toEqual(before);
+    expect(await adminOrders(merchant)).toEqual(ordersBefore);
+  });
+
+  it("refuses invalid input with 400 validation_failed listing the fields", async () => {
+    const res = await call("POST", path(merchant.slug), {
+      json: { email: "not-an-email", items: [{ skuId: card.skuId, quantity: 0 }] },
+    });
+    await route.expectProblem(res, "validation_failed");
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(["email", "items.0.quantity"]),
+    );
+    const empty = await call("POST", path(merchant.slug), { json: { email: "a@example.test", items: [] } });
+    await route.expectProblem(empty, "validation_failed");
+  });
+
+  it("answers malformed JSON with 400 invalid_request, and a body over 1 MiB with 413 payload_too_large", async () => {
+    const malformed = await call("POST", path(merchant.slug), {
+      body: "{",
+      headers: { "content-type": "application/json" },
+    });
+    await route.expectProblem(malformed, "invalid_request");
+    const huge = await call("POST", path(merchant.slug), {
+      json: { email: "a@example.test", items: [{ skuId: card.skuId, quantity: 1 }], note: OVERSIZED },
+    });
+    await route.expectProblem(huge, "payload_too_large");
+  });
+
+  it("answers an unknown shop or SKU with 404 not_found", async () => {
+    await route.expectProblem(
+      await call("POST", path("no-such-shop"), {
+        json: { email: "a@example.test", items: [{ skuId: card.skuId, quantity: 1 }] },
+      }),
+      "not_found",
+    );
+    await route.expectProblem(
+      await call("POST", path(merchant.slug), {
+        json: { email: "a@example.test", items: [{ skuId: "sku_nope", quantity: 1 }] },
+      }),
+      "not_found",
+    );
+  });
+
+  it("answers another merchant's SKU exactly like a missing one, and reserves none of its stock", async () => {
+    const before = await stockOf(other, otherCard.skuId);
+    const foreign = await call("POST", path(merchant.slug), {
+      json: { email: "a@example.test", items: [{ skuId: otherCard.skuId, quantity: 1 }] },
+    });
+    const missing = await call("POST", path(merchant.slug), {
+      json: { email: "a@example.test", items: [{ skuId: "sku_01JD5ZQ8W4N3M2K1H0G9F8E7D6", quantity: 1 }] },
+    });
+    await expectForeignLikeMissing(route, foreign, missing);
+    expect(await stockOf(other, otherCard.skuId)).toEqual(before);
+    expect(await adminOrders(other)).toEqual([]);
+  });
+
+  it("replays the same Idempotency-Key and body with the same order, and refuses the key with another body (422)", async () => {
+    const headers = { "idempotency-key": crypto.randomUUID() };
+    const input = { email: "retry@example.test", items: [{ skuId: card.skuId, quantity: 1 }] };
+    const before = await stockOf(merchant, card.skuId);
+    const first = await call("POST", path(merchant.slug), { json: input, headers });
+    expectJson(first, 201);
+    const again = await call("POST", path(merchant.slug), { json: input, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expect(await stockOf(merchant, card.skuId)).toEqual({
+      available: (before.available ?? 0) - 1,
+      reserved: before.reserved + 1,
+      sold: 0,
+    });
+    const reused = await call("POST", path(merchant.slug), {
+      json: { ...input, items: [{ skuId: card.skuId, quantity: 2 }] },
+      headers,
+    });
+    await route.expectProblem(reused, "idempotency_key_reused");
+    expect((await adminOrders(merchant)).filter((o) => o.id === first.body.id)).toHaveLength(1);
+    expect((await stockOf(merchant, card.skuId)).reserved).toBe(before.reserved + 1);
+  });
+
+  it("keeps a shop's Idempotency-Keys apart from another shop's", async () => {
+    const headers = { "idempotency-key": crypto.randomUUID() };
+    const { skuId } = await createProduct(other, "voucher");
+    const mine = await call("POST", path(merchant.slug), {
+      json: { email: "a@example.test", items: [{ skuId: voucher.skuId, quantity: 1 }] },
+      headers,
+    });
+    const theirs = await call("POST", path(other.slug), {
+      json: { email: "a@example.test", items: [{ skuId, quantity: 1 }] },
+      headers,
+    });
+    expectJson(mine, 201);
+    expectJson(theirs, 201);
+    expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+});

@@ -1,0 +1,100 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  call,
+  createMerchant,
+  createProduct,
+  eventually,
+  pay,
+  placeOrder,
+  stock,
+  type TestMerchant,
+} from "../factories";
+import { expectForeignLikeMissing, expectJson, routeUnderTest } from "./kit";
+
+const route = routeUnderTest("get", "/v1/shops/{shop}/orders/{orderId}");
+const path = (shop: string, orderId: string) => `/v1/shops/${shop}/orders/${orderId}`;
+
+describe("GET /v1/shops/{shop}/orders/{orderId}", () => {
+  let merchant: TestMerchant;
+  let other: TestMerchant;
+  let skuId: string;
+  let order: { id: string; accessToken: string; payment: { id: string } };
+  let second: { id: string; accessToken: string };
+
+  beforeAll(async () => {
+    merchant = await createMerchant();
+    other = await createMerchant();
+    skuId = (await createProduct(merchant, "card_secret")).skuId;
+    await stock(merchant, skuId, 3, "SHOPCARD");
+    order = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    second = (await placeOrder(merchant, [{ skuId, quantity: 1 }], "second@example.test")).body;
+  });
+
+  it("shows the buyer the order awaiting payment, with no codes yet", async () => {
+    const res = await call("GET", path(merchant.slug, order.id), { token: order.accessToken });
+    expectJson(res, 200);
+    expect(res.body).toMatchObject({
+      id: order.id,
+      status: "awaiting_payment",
+      deliveries: [],
+      payment: { id: order.payment.id, status: "pending" },
+    });
+    expect(res.body).not.toHaveProperty("accessToken");
+  });
+
+  it("shows the codes, secrets and instructions once paid", async () => {
+    expect((await pay(order.payment.id)).status).toBe(200);
+    const res = await eventually(
+      () => call("GET", path(merchant.slug, order.id), { token: order.accessToken }),
+      (r) => r.body?.status === "fulfilled",
+    );
+    expectJson(res, 200);
+    expect(res.body.deliveries).toEqual([
+      {
+        skuId,
+        productName: expect.any(String),
+        code: expect.stringMatching(/^SHOPCARD-\d$/),
+        secret: expect.stringMatching(/^S\d$/),
+        instructions: "How to use card_secret",
+      },
+    ]);
+  });
+
+  it("answers an unknown order with 404 not_found", async () => {
+    await route.expectProblem(
+      await call("GET", path(merchant.slug, "ord_missing"), { token: order.accessToken }),
+      "not_found",
+    );
+  });
+
+  it("refuses a request without the access token with 401 unauthorized", async () => {
+    await route.expectProblem(await call("GET", path(merchant.slug, order.id)), "unauthorized");
+    await route.expectProblem(
+      await call("GET", path(merchant.slug, order.id), { headers: { authorization: `Basic ${order.accessToken}` } }),
+      "unauthorized",
+    );
+  });
+
+  it("answers a wrong token, another order's token, or the wrong shop exactly like a missing order", async () => {
+    const missing = await call("GET", path(merchant.slug, "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6"), {
+      token: order.accessToken,
+    });
+    await expectForeignLikeMissing(
+      route,
+      await call("GET", path(merchant.slug, order.id), { token: "garbage" }),
+      missing,
+    );
+    await expectForeignLikeMissing(
+      route,
+      await call("GET", path(merchant.slug, order.id), { token: second.accessToken }),
+      missing,
+    );
+    const otherShop = await call("GET", path(other.slug, order.id), { token: order.accessToken });
+    const otherShopMissing = await call("GET", path(other.slug, "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6"), {
+      token: order.accessToken,
+    });
+    await expectForeignLikeMissing(route, otherShop, otherShopMissing);
+    const unknownShop = await call("GET", path("no-such-shop", order.id), { token: order.accessToken });
+    await route.expectProblem(unknownShop, "not_found");
+  });
+});

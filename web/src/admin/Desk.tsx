@@ -1,0 +1,226 @@
+// The manual redemption desk (核销台): type, paste or scan a code, see its state, redeem it.
+// A second redemption of a used-up code is refused in plain words.
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { ErrorNotice, StatusBadge } from "../components/ui";
+import { ApiProblem, newIdempotencyKey } from "../lib/api";
+import { useI18n } from "../lib/i18n";
+import type { MessageKey } from "../lib/messages";
+import type { CodeState, Verification } from "../lib/types";
+import { useAdmin } from "./session";
+
+const LOCATION_KEY = "tessera.desk.location";
+
+type Outcome =
+  | { kind: "redeemed"; code: CodeState; redemptionId: string }
+  | { kind: "refused"; reason: MessageKey; detail?: string };
+
+const REFUSALS: Record<string, MessageKey> = {
+  code_not_found: "desk.notFound",
+  code_already_redeemed: "desk.alreadyRedeemed",
+  code_expired: "desk.expired",
+  code_voided: "desk.voided",
+};
+
+export function DeskPage() {
+  const { api } = useAdmin();
+  const { t, dateTime } = useI18n();
+  const id = useId();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [code, setCode] = useState("");
+  const [location, setLocation] = useState(() => localStorage.getItem(LOCATION_KEY) ?? "");
+  const [verification, setVerification] = useState<Verification | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per (code, attempt): a double click or a retry after a timeout never takes two uses.
+  const redeemKey = useRef(newIdempotencyKey());
+
+  useEffect(() => {
+    localStorage.setItem(LOCATION_KEY, location);
+  }, [location]);
+
+  const reset = (next: string) => {
+    setCode(next);
+    setVerification(null);
+    setOutcome(null);
+    setError(null);
+    redeemKey.current = newIdempotencyKey();
+  };
+
+  const refusal = (reason: unknown): Outcome | null =>
+    reason instanceof ApiProblem && REFUSALS[reason.code]
+      ? { kind: "refused", reason: REFUSALS[reason.code] as MessageKey, detail: reason.detail }
+      : null;
+
+  const check = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!code.trim()) return;
+    setBusy(true);
+    setError(null);
+    setOutcome(null);
+    try {
+      setVerification(await api.post<Verification>("/v1/admin/desk/verifications", { code: code.trim() }));
+    } catch (reason) {
+      setVerification(null);
+      const refused = refusal(reason);
+      if (refused) setOutcome(refused);
+      else setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const redeem = async () => {
+    if (!code.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post<{ id: string; code: CodeState }>(
+        "/v1/admin/desk/redemptions",
+        { code: code.trim(), ...(location.trim() ? { location: location.trim() } : {}) },
+        { idempotencyKey: redeemKey.current },
+      );
+      setOutcome({ kind: "redeemed", code: result.code, redemptionId: result.id });
+      setVerification((v) => (v ? { ...v, ...result.code, valid: result.code.status === "active" } : v));
+      redeemKey.current = newIdempotencyKey();
+    } catch (reason) {
+      const refused = refusal(reason);
+      if (refused) {
+        setOutcome(refused);
+        redeemKey.current = newIdempotencyKey();
+      } else setError(reason);
+    } finally {
+      setBusy(false);
+      inputRef.current?.focus();
+    }
+  };
+
+  return (
+    <section className="desk">
+      <h1>{t("desk.title")}</h1>
+      <p className="muted">{t("desk.intro")}</p>
+      <form onSubmit={check} className="card stack">
+        <div className="field">
+          <label htmlFor={`${id}-code`}>{t("desk.code")}</label>
+          <input
+            id={`${id}-code`}
+            ref={inputRef}
+            className="mono code-input"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            // biome-ignore lint/a11y/noAutofocus: the desk exists to take a code
+            autoFocus
+            value={code}
+            onChange={(event) => reset(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-location`}>{t("desk.location")}</label>
+          <input id={`${id}-location`} value={location} maxLength={200} onChange={(e) => setLocation(e.target.value)} />
+        </div>
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy || !code.trim()}>
+            {t("desk.check")}
+          </button>
+          <button type="button" className="button primary" disabled={busy || !code.trim()} onClick={redeem}>
+            {t("desk.redeem")}
+          </button>
+          <Scanner onCode={(scanned) => reset(scanned)} />
+        </div>
+      </form>
+      <ErrorNotice error={error} />
+      {verification ? (
+        <div className="card" data-testid="desk-status">
+          <h2>{verification.productName}</h2>
+          <dl className="facts">
+            <div>
+              <dt>{t("orders.status")}</dt>
+              <dd>
+                <StatusBadge status={verification.status} />
+              </dd>
+            </div>
+            <div>
+              <dt>{t("desk.remaining")}</dt>
+              <dd data-testid="remaining-uses">{verification.remainingUses}</dd>
+            </div>
+            <div>
+              <dt>{t("desk.expiresAt")}</dt>
+              <dd>{verification.expiresAt ? dateTime(verification.expiresAt) : t("desk.noExpiry")}</dd>
+            </div>
+          </dl>
+        </div>
+      ) : null}
+      {outcome?.kind === "redeemed" ? (
+        <div className="verdict verdict-ok" role="status" data-testid="desk-outcome">
+          <p className="verdict-title">✓ {t("desk.redeemed")}</p>
+          <p>{t("desk.remainingN", { n: outcome.code.remainingUses })}</p>
+        </div>
+      ) : null}
+      {outcome?.kind === "refused" ? (
+        <div className="verdict verdict-refused" role="alert" data-testid="desk-outcome">
+          <p className="verdict-title">✕ {t("desk.refused")}</p>
+          <p>{t(outcome.reason)}</p>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+interface BarcodeDetectorLike {
+  detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
+}
+type BarcodeDetectorCtor = new (options: { formats: string[] }) => BarcodeDetectorLike;
+
+/** Camera scanning where the browser has a BarcodeDetector (Chrome on Android); typing always works. */
+function Scanner({ onCode }: { onCode: (code: string) => void }) {
+  const { t } = useI18n();
+  const Detector = (window as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector;
+  const [scanning, setScanning] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const videoRef = useRef<HTMLVideoElement>(null);
+
+  useEffect(() => {
+    if (!scanning || !Detector) return;
+    let stream: MediaStream | null = null;
+    let stopped = false;
+    const detector = new Detector({ formats: ["qr_code", "code_128"] });
+    (async () => {
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+        const video = videoRef.current;
+        if (!video || stopped) return;
+        video.srcObject = stream;
+        await video.play();
+        while (!stopped) {
+          const found = await detector.detect(video).catch(() => []);
+          const value = found[0]?.rawValue;
+          if (value) {
+            onCode(value);
+            setScanning(false);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      } catch {
+        setFailed(true);
+        setScanning(false);
+      }
+    })();
+    return () => {
+      stopped = true;
+      for (const track of stream?.getTracks() ?? []) track.stop();
+    };
+  }, [scanning, Detector, onCode]);
+
+  if (!Detector) return null;
+  return (
+    <>
+      <button type="button" className="button" onClick={() => setScanning((s) => !s)}>
+        {scanning ? t("desk.stopScan") : t("desk.scan")}
+      </button>
+      {failed ? <span className="hint">{t("desk.cameraFailed")}</span> : null}
+      {scanning ? <video ref={videoRef} className="scanner" muted playsInline aria-label={t("desk.scan")} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+// What each staff role may do (docs/web-api-contract.md). The UI hides what a role cannot do;
+// the server enforces the same table.
+import type { Role } from "../lib/types";
+
+export type Capability =
+  | "dashboard"
+  | "catalog.read"
+  | "catalog.write"
+  | "orders.read"
+  | "codes.reveal"
+  | "orders.refund"
+  | "orders.resend"
+  | "redemptions.read"
+  | "redemptions.write"
+  | "partners.manage"
+  | "staff.manage"
+  | "audit.read"
+  | "tickets.manage"
+  | "reports.read";
+
+const ALL: Role[] = ["owner", "operator", "finance", "support"];
+
+const TABLE: Record<Capability, Role[]> = {
+  dashboard: ALL,
+  "catalog.read": ALL,
+  "catalog.write": ["owner", "operator"],
+  "orders.read": ALL,
+  "codes.reveal": ["owner", "operator", "finance"],
+  "orders.refund": ["owner", "finance"],
+  "orders.resend": ["owner", "operator", "support"],
+  "redemptions.read": ALL,
+  "redemptions.write": ["owner", "operator", "support"],
+  "partners.manage": ["owner", "operator"],
+  "staff.manage": ["owner"],
+  "audit.read": ["owner"],
+  "tickets.manage": ["owner", "operator", "support"],
+  "reports.read": ALL,
+};
+
+export const ROLES: Role[] = ALL;
+
+export function can(role: Role | undefined, capability: Capability): boolean {
+  return role ? TABLE[capability].includes(role) : false;
+}

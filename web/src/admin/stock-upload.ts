@@ -1,0 +1,110 @@
+// Large card-secret files are parsed here in the browser and sent in chunks of at most 5,000
+// lines, each its own request with its own Idempotency-Key (so a retried chunk is never
+// imported twice); the reports are summed and the server's line numbers mapped back to the
+// file's own.
+import Papa from "papaparse";
+import { ApiProblem } from "../lib/api";
+import type { ImportReport } from "../lib/types";
+
+export const CHUNK_LINES = 5_000;
+
+export interface StockLine {
+  /** 1-based line number in the uploaded file. */
+  line: number;
+  code: string;
+  secret: string;
+}
+
+export interface ParsedFile {
+  lines: StockLine[];
+  hadHeader: boolean;
+}
+
+const isBlank = (row: string[]) => row.every((cell) => cell.trim() === "");
+
+/** Rows of a CSV text: `code[,secret]`, an optional `code,secret` header, blank lines ignored. */
+export function parseStockText(text: string): ParsedFile {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: false });
+  const lines: StockLine[] = [];
+  let hadHeader = false;
+  let first = true;
+  // Papa keeps one row per physical line (codes hold no quoted newlines), so index + 1 is the
+  // line number the merchant sees in an editor.
+  parsed.data.forEach((row, index) => {
+    if (!Array.isArray(row) || isBlank(row)) return;
+    if (first) {
+      first = false;
+      if (row[0]?.trim().toLowerCase() === "code") {
+        hadHeader = true;
+        return;
+      }
+    }
+    lines.push({ line: index + 1, code: row[0] ?? "", secret: row[1] ?? "" });
+  });
+  return { lines, hadHeader };
+}
+
+export function parseStockFile(file: File): Promise<ParsedFile> {
+  return file.text().then(parseStockText);
+}
+
+export function chunksOf<T>(items: T[], size = CHUNK_LINES): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** The CSV body of one chunk, with a header so the server never mistakes a code for one. */
+export function chunkCsv(chunk: StockLine[]): string {
+  return Papa.unparse({ fields: ["code", "secret"], data: chunk.map((line) => [line.code, line.secret]) }, { newline: "\n" });
+}
+
+export interface UploadProgress {
+  sentLines: number;
+  totalLines: number;
+  chunk: number;
+  chunks: number;
+  report: ImportReport;
+}
+
+export type SendChunk = (csv: string, idempotencyKey: string, signal: AbortSignal) => Promise<ImportReport>;
+
+const retryable = (error: unknown) =>
+  error instanceof ApiProblem &&
+  (error.status === 0 || error.status >= 500 || error.code === "idempotency_key_in_use" || error.code === "rate_limited");
+
+export async function uploadStock(
+  lines: StockLine[],
+  send: SendChunk,
+  onProgress: (progress: UploadProgress) => void,
+  signal: AbortSignal,
+  { chunkSize = CHUNK_LINES, attempts = 4, backoffMs = 1_000 } = {},
+): Promise<ImportReport> {
+  const chunks = chunksOf(lines, chunkSize);
+  const report: ImportReport = { imported: 0, duplicates: 0, rejected: 0, errors: [] };
+  let sentLines = 0;
+  onProgress({ sentLines, totalLines: lines.length, chunk: 0, chunks: chunks.length, report });
+  for (const [index, chunk] of chunks.entries()) {
+    const key = crypto.randomUUID();
+    const csv = chunkCsv(chunk);
+    let result: ImportReport | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await send(csv, key, signal);
+        break;
+      } catch (error) {
+        if (signal.aborted || attempt >= attempts || !retryable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs * attempt));
+      }
+    }
+    report.imported += result.imported;
+    report.duplicates += result.duplicates;
+    report.rejected += result.rejected;
+    for (const error of result.errors) {
+      report.errors.push({ line: chunk[error.line - 1]?.line ?? error.line, message: error.message });
+    }
+    sentLines += chunk.length;
+    onProgress({ sentLines, totalLines: lines.length, chunk: index + 1, chunks: chunks.length, report: { ...report } });
+  }
+  return report;
+}

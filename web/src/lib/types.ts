@@ -1,0 +1,216 @@
+// The shapes the web app reads from the API (see docs/web-api-contract.md and /openapi.json).
+import type { Money } from "./api";
+
+export type { Money };
+
+export type ProductKind = "card_secret" | "voucher";
+
+export interface Policy {
+  uses: number;
+  validDays: number | null;
+}
+
+export interface Sku {
+  id: string;
+  name: string;
+  price: Money;
+  policy: Policy;
+  available: number | null;
+  lowStockThreshold?: number | null;
+}
+
+export interface Product {
+  id: string;
+  name: string;
+  kind: ProductKind;
+  description: string | null;
+  instructions: string | null;
+  imageUrl?: string | null;
+  listed: boolean;
+  skus: Sku[];
+  createdAt: string;
+}
+
+export type OrderStatus =
+  | "awaiting_payment"
+  | "payment_failed"
+  | "expired"
+  | "paid"
+  | "on_hold"
+  | "fulfilled"
+  | "refunded";
+
+export interface OrderItem {
+  skuId: string;
+  productName: string;
+  skuName: string;
+  kind: ProductKind;
+  quantity: number;
+  unitPrice: Money;
+}
+
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  email: string;
+  total: Money;
+  items: OrderItem[];
+  payment: { id: string; provider: string; status: string; checkoutUrl: string | null } | null;
+  createdAt: string | null;
+  expiresAt: string | null;
+  paidAt: string | null;
+  fulfilledAt: string | null;
+  refundedAt: string | null;
+  statusReason: string | null;
+}
+
+export interface Delivery {
+  skuId: string;
+  productName: string;
+  code: string;
+  secret?: string;
+  instructions: string | null;
+}
+
+export interface ShopOrder extends Order {
+  deliveries: Delivery[];
+}
+
+export interface CreatedOrder extends Order {
+  accessToken: string;
+}
+
+export interface MaskedDelivery {
+  id: string;
+  skuId: string;
+  codeId: string | null;
+  codeMasked: string;
+  createdAt: string | null;
+}
+
+export interface AdminOrder extends Order {
+  deliveries: MaskedDelivery[];
+}
+
+export type Role = "owner" | "operator" | "finance" | "support";
+
+export interface Staff {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  merchantId: string;
+  totpEnabled?: boolean;
+}
+
+export interface Me {
+  staff: Staff;
+  merchant: { id: string; slug: string; name: string; locale: string } | null;
+  csrfToken: string;
+}
+
+export interface Redemption {
+  id: string;
+  codeId: string;
+  skuId: string | null;
+  orderId: string | null;
+  partnerId: string | null;
+  staffId?: string | null;
+  status: "completed" | "reversed";
+  location: string | null;
+  createdAt: string;
+  reversedAt: string | null;
+}
+
+export interface CodeState {
+  status: "active" | "redeemed" | "expired" | "voided";
+  remainingUses: number;
+}
+
+export interface Verification extends CodeState {
+  valid: boolean;
+  expiresAt: string | null;
+  productName: string;
+}
+
+export interface StockLevel {
+  skuId: string;
+  productName: string;
+  skuName: string;
+  available: number;
+  reserved: number;
+  sold: number;
+  lowStockThreshold: number | null;
+  low: boolean;
+}
+
+export interface ImportReport {
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  errors: { line: number; message: string }[];
+}
+
+export interface DayFigures {
+  date: string;
+  sales: Money;
+  orders: number;
+  redemptions: number;
+}
+
+export interface Dashboard {
+  today: { sales: Money; orders: number; redemptions: number };
+  week: { sales: Money; orders: number; redemptions: number };
+  daily: DayFigures[];
+  stockAlerts: { skuId: string; productName: string; skuName: string; available: number; lowStockThreshold: number | null }[];
+}
+
+export interface Partner {
+  id: string;
+  name: string;
+  createdAt: string;
+  keys: { id: string; prefix: string; createdAt: string; revokedAt: string | null }[];
+}
+
+export interface StaffMember {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  totpEnabled: boolean;
+  createdAt: string;
+  invitedBy: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: string;
+  actorEmail: string | null;
+  action: string;
+  target: string | null;
+  detail: unknown;
+  createdAt: string;
+}
+
+export interface Ticket {
+  id: string;
+  orderId: string;
+  email: string;
+  message: string;
+  status: "open" | "closed";
+  createdAt: string;
+}
+
+export interface ShopInfo {
+  slug: string;
+  name: string;
+  locale: string;
+}
+
+export interface SandboxPayment {
+  id: string;
+  orderId: string;
+  shop: string;
+  status: string;
+  amount: Money;
+}

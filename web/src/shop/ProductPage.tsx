@@ -1,0 +1,166 @@
+import { useId, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { Markdown } from "../components/Markdown";
+import { ErrorNotice, Loading, Notice } from "../components/ui";
+import { ApiProblem, type Page, request } from "../lib/api";
+import { useLoad } from "../lib/hooks";
+import { useI18n } from "../lib/i18n";
+import type { Product } from "../lib/types";
+import { availabilityOf } from "./Products";
+import { shopPath, useShop } from "./ShopApp";
+import { MAX_QUANTITY, useCart } from "./storage";
+
+async function loadProduct(shop: string, productId: string, signal: AbortSignal): Promise<Product> {
+  const base = `/v1/shops/${encodeURIComponent(shop)}/products`;
+  try {
+    return await request<Product>("GET", `${base}/${encodeURIComponent(productId)}`, { signal });
+  } catch (error) {
+    if (!(error instanceof ApiProblem) || error.status !== 404) throw error;
+    // Servers without the single-product route: the listed catalog has the same product.
+    const page = await request<Page<Product>>("GET", `${base}?limit=100`, { signal });
+    const found = page.data.find((product) => product.id === productId);
+    if (!found) throw error;
+    return found;
+  }
+}
+
+export function ProductPage() {
+  const { productId = "" } = useParams();
+  const shop = useShop();
+  const { t, money, number } = useI18n();
+  const navigate = useNavigate();
+  const cart = useCart(shop.slug);
+  const id = useId();
+  const product = useLoad((signal) => loadProduct(shop.slug, productId, signal), [shop.slug, productId]);
+  const [skuId, setSkuId] = useState<string | null>(null);
+  const [quantity, setQuantity] = useState(1);
+  const [added, setAdded] = useState(false);
+
+  if (product.error) {
+    return (
+      <section>
+        {product.error instanceof ApiProblem && product.error.status === 404 ? (
+          <Notice tone="warning" title={t("shop.productGone")}>
+            <Link to={shopPath(shop.slug)}>{t("shop.backToShop")}</Link>
+          </Notice>
+        ) : (
+          <ErrorNotice error={product.error} />
+        )}
+      </section>
+    );
+  }
+  const p = product.data;
+  if (!p) return <Loading />;
+  const { soldOut } = availabilityOf(p);
+  const firstInStock = p.skus.find((s) => s.available === null || s.available > 0);
+  const sku = p.skus.find((s) => s.id === skuId) ?? firstInStock ?? p.skus[0];
+  const skuSoldOut = sku ? sku.available !== null && sku.available <= 0 : true;
+  const maxQuantity = sku?.available === null || sku?.available === undefined ? MAX_QUANTITY : Math.min(sku.available, MAX_QUANTITY);
+
+  const add = (checkout: boolean) => {
+    if (!sku || skuSoldOut) return;
+    cart.add({
+      skuId: sku.id,
+      productId: p.id,
+      productName: p.name,
+      skuName: sku.name,
+      kind: p.kind,
+      unitPrice: sku.price,
+      quantity: Math.max(1, Math.min(quantity, maxQuantity)),
+    });
+    if (checkout) navigate(shopPath(shop.slug, "/cart"));
+    else setAdded(true);
+  };
+
+  return (
+    <article className="product-detail">
+      <p>
+        <Link to={shopPath(shop.slug)}>← {t("shop.backToShop")}</Link>
+      </p>
+      <div className="product-hero">
+        {p.imageUrl ? <img src={p.imageUrl} alt={p.name} className="product-hero-image" /> : null}
+        <div className="stack">
+          <h1>{p.name}</h1>
+          <Markdown source={p.description} className="description" />
+          {soldOut ? <Notice tone="warning" title={t("shop.soldOut")}>{t("shop.soldOutBody")}</Notice> : null}
+          {p.skus.length > 1 ? (
+            <fieldset className="sku-choice">
+              <legend>{t("shop.chooseSku")}</legend>
+              {p.skus.map((option) => {
+                const out = option.available !== null && option.available <= 0;
+                return (
+                  <label key={option.id} className={out ? "radio disabled" : "radio"}>
+                    <input
+                      type="radio"
+                      name={`${id}-sku`}
+                      value={option.id}
+                      disabled={out}
+                      checked={sku?.id === option.id}
+                      onChange={() => {
+                        setSkuId(option.id);
+                        setAdded(false);
+                      }}
+                    />
+                    <span>
+                      {option.name} — {money(option.price)}{" "}
+                      {out ? <span className="badge badge-error">{t("shop.soldOut")}</span> : null}
+                    </span>
+                  </label>
+                );
+              })}
+            </fieldset>
+          ) : null}
+          {sku ? (
+            <p className="price-line">
+              <span className="price" data-testid="price">
+                {money(sku.price)}
+              </span>
+              <span className="muted">
+                {sku.available === null
+                  ? t("shop.inStock")
+                  : sku.available > 0
+                    ? t("shop.leftN", { n: number(sku.available) })
+                    : t("shop.soldOut")}
+              </span>
+            </p>
+          ) : null}
+          {!skuSoldOut ? (
+            <div className="buy-row">
+              <div className="field narrow">
+                <label htmlFor={`${id}-qty`}>{t("shop.quantity")}</label>
+                <input
+                  id={`${id}-qty`}
+                  type="number"
+                  min={1}
+                  max={maxQuantity}
+                  value={quantity}
+                  onChange={(event) => {
+                    setQuantity(Math.max(1, Math.min(Number(event.target.value) || 1, maxQuantity)));
+                    setAdded(false);
+                  }}
+                />
+              </div>
+              <button type="button" className="button" onClick={() => add(false)}>
+                {t("shop.addToCart")}
+              </button>
+              <button type="button" className="button primary" onClick={() => add(true)}>
+                {t("shop.buyNow")}
+              </button>
+            </div>
+          ) : null}
+          {added ? (
+            <Notice tone="success" live>
+              {t("shop.added")} <Link to={shopPath(shop.slug, "/cart")}>{t("shop.toCart")}</Link>
+            </Notice>
+          ) : null}
+        </div>
+      </div>
+      {p.instructions ? (
+        <section className="card">
+          <h2>{t("shop.howToUse")}</h2>
+          <Markdown source={p.instructions} />
+        </section>
+      ) : null}
+    </article>
+  );
+}
