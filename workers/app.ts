@@ -22,7 +22,10 @@ export interface AppEnv {
 export type AppContext = Context<AppEnv>;
 
 /** Zod failures become one documented 400 with a field-by-field list, never a 500. */
-function validationHook(result: { success: boolean; error?: { issues: readonly { path: PropertyKey[]; message: string }[] } }) {
+function validationHook(result: {
+  success: boolean;
+  error?: { issues: readonly { path: PropertyKey[]; message: string }[] };
+}) {
   if (result.success || !result.error) return;
   const errors: FieldError[] = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "(body)",

@@ -1,7 +1,7 @@
 import { createServiceContext } from "./context";
+import { sweepOrders } from "./cron/sweep-orders";
 import { type Env, loadConfig } from "./env";
 import { buildApi } from "./http";
-import { sweepOrders } from "./cron/sweep-orders";
 import { backoffSeconds } from "./queues/backoff";
 import { consumeEvents } from "./queues/events";
 import { consumeFulfilment } from "./queues/fulfillment";

@@ -104,7 +104,9 @@ export function errorResponses(...codes: ErrorCode[]) {
     responses[status] = {
       description: list.map((code) => `\`${code}\`: ${ERROR_CODES[code].title}`).join("; "),
       content: {
-        "application/problem+json": { schema: ProblemSchema.extend({ code: z.enum(list as [ErrorCode, ...ErrorCode[]]) }) },
+        "application/problem+json": {
+          schema: ProblemSchema.extend({ code: z.enum(list as [ErrorCode, ...ErrorCode[]]) }),
+        },
       },
     };
   }

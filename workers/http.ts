@@ -36,7 +36,10 @@ export function buildApi() {
   registerSecuritySchemes(app);
   for (const register of ROUTES) register(app);
   app.doc31("/openapi.json", DOCUMENT);
-  registerDocs(app, () => app.getOpenAPI31Document(DOCUMENT) as Parameters<typeof registerDocs>[1] extends () => infer D ? D : never);
+  registerDocs(
+    app,
+    () => app.getOpenAPI31Document(DOCUMENT) as Parameters<typeof registerDocs>[1] extends () => infer D ? D : never,
+  );
   app.notFound((c: AppContext) => renderError(new ApiError("not_found", "No such route"), c));
   app.onError((error, c) => renderError(error, c));
   return app;

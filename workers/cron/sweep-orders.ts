@@ -1,21 +1,30 @@
-import { orders } from "@tessera/db/schema";
+import { orders, payments } from "@tessera/db/schema";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import type { ServiceContext } from "../context";
-import { releaseOrderStock } from "../services/refunds";
+import { releaseOrderStock, settleRefund } from "../services/refunds";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;
 
 /**
  * The safety net under the event-driven paths: unpaid orders whose reservation lapsed are
- * released and marked expired (in case a StockKeeper's event went astray), and paid orders
- * still undelivered after a minute are put back on the fulfilment queue.
+ * released and marked expired (in case a StockKeeper's event went astray), paid orders still
+ * undelivered after a minute are put back on the fulfilment queue, and refunds left half-done
+ * are settled.
  */
-export async function sweepOrders(ctx: ServiceContext, now: number): Promise<{ expired: number; requeued: number }> {
+export async function sweepOrders(
+  ctx: ServiceContext,
+  now: number,
+): Promise<{ expired: number; requeued: number; settled: number }> {
   const lapsed = await ctx.db
     .select({ id: orders.id })
     .from(orders)
-    .where(and(inArray(orders.status, ["awaiting_payment", "payment_failed"]), lt(orders.reservationExpiresAt, now - GRACE_MS)))
+    .where(
+      and(
+        inArray(orders.status, ["awaiting_payment", "payment_failed"]),
+        lt(orders.reservationExpiresAt, now - GRACE_MS),
+      ),
+    )
     .limit(BATCH)
     .all();
   for (const { id } of lapsed) {
@@ -32,7 +41,18 @@ export async function sweepOrders(ctx: ServiceContext, now: number): Promise<{ e
     .limit(BATCH)
     .all();
   if (stuck.length > 0) {
-    await ctx.env.FULFILLMENT.sendBatch(stuck.map(({ id }) => ({ body: { orderId: id }, contentType: "json" as const })));
+    await ctx.env.FULFILLMENT.sendBatch(
+      stuck.map(({ id }) => ({ body: { orderId: id }, contentType: "json" as const })),
+    );
   }
-  return { expired: lapsed.length, requeued: stuck.length };
+  // A refund whose invocation died after claiming the order still owes the buyer the money.
+  const unsettled = await ctx.db
+    .select({ id: orders.id })
+    .from(orders)
+    .innerJoin(payments, eq(payments.orderId, orders.id))
+    .where(and(eq(orders.status, "refunded"), eq(payments.status, "succeeded"), lt(orders.refundedAt, now - GRACE_MS)))
+    .limit(BATCH)
+    .all();
+  for (const { id } of unsettled) await settleRefund(ctx, id);
+  return { expired: lapsed.length, requeued: stuck.length, settled: unsettled.length };
 }

@@ -26,7 +26,12 @@ export function redact(value: unknown, depth = 0): unknown {
 
 export function createLogger(base: LogFields = {}): Logger {
   const write = (level: string, msg: string, fields: LogFields = {}) => {
-    const line = JSON.stringify({ level, msg, at: new Date().toISOString(), ...(redact({ ...base, ...fields }) as object) });
+    const line = JSON.stringify({
+      level,
+      msg,
+      at: new Date().toISOString(),
+      ...(redact({ ...base, ...fields }) as object),
+    });
     if (level === "error") console.error(line);
     else console.log(line);
   };

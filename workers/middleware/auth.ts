@@ -51,7 +51,12 @@ export function requirePartner() {
     if (!key) throw new ApiError("unauthorized", "Send a partner API key as `Authorization: Bearer <key>`");
     const owner = await authenticateApiKey(c.get("services"), "partner", key);
     if (!owner?.partnerId) throw new ApiError("unauthorized", "The API key is not valid");
-    const caller = { kind: "partner" as const, merchantId: owner.merchantId, partnerId: owner.partnerId, keyId: owner.keyId };
+    const caller = {
+      kind: "partner" as const,
+      merchantId: owner.merchantId,
+      partnerId: owner.partnerId,
+      keyId: owner.keyId,
+    };
     c.set("caller", caller);
     c.set("partner", caller);
     return next();

@@ -1,6 +1,11 @@
-import { idempotencyKeys } from "@tessera/db/schema";
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  findIdempotencyKey,
+  releaseAbandonedIdempotencyKey,
+  releaseIdempotencyKey,
+} from "@tessera/db";
 import { sha256Hex } from "@tessera/domain";
-import { and, eq, lt } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import type { AppContext, AppEnv } from "../app";
 import { ApiError } from "../errors";
@@ -28,38 +33,27 @@ export function idempotent(scopeOf: (c: AppContext) => string) {
         errors: [{ path: "header.Idempotency-Key", message: "invalid format" }],
       });
     }
-    const { db } = c.get("services");
+    const { db, vault } = c.get("services");
     const scope = scopeOf(c);
     const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
     const now = Date.now();
-    const claim = () =>
-      db
-        .insert(idempotencyKeys)
-        .values({ scope, key, requestHash, state: "pending", createdAt: now })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key });
+    const claim = () => claimIdempotencyKey(db, { scope, key, requestHash, createdAt: now });
 
-    let claimed = (await claim()).length > 0;
+    let claimed = await claim();
     if (!claimed) {
-      const existing = await db
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)))
-        .get();
+      const existing = await findIdempotencyKey(db, scope, key);
       if (existing && existing.requestHash !== requestHash) throw new ApiError("idempotency_key_reused");
       if (existing?.state === "done") {
-        return c.body(existing.responseBody ?? "", (existing.responseStatus ?? 200) as 200, {
-          "content-type": existing.responseStatus && existing.responseStatus >= 400 ? "application/problem+json" : "application/json",
+        const body = existing.responseBody
+          ? await vault.decrypt(existing.responseBody, `idempotency:${scope}:${key}`)
+          : "";
+        return c.body(body, (existing.responseStatus ?? 200) as 200, {
+          "content-type":
+            existing.responseStatus && existing.responseStatus >= 400 ? "application/problem+json" : "application/json",
           "idempotent-replayed": "true",
         });
       }
-      const abandoned = await db
-        .delete(idempotencyKeys)
-        .where(
-          and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "pending"), lt(idempotencyKeys.createdAt, now - ABANDONED_MS)),
-        )
-        .returning({ key: idempotencyKeys.key });
-      claimed = abandoned.length > 0 && (await claim()).length > 0;
+      claimed = (await releaseAbandonedIdempotencyKey(db, scope, key, now - ABANDONED_MS)) && (await claim());
       if (!claimed) {
         throw new ApiError("idempotency_key_in_use", "Retry after the first request has finished", {
           headers: { "retry-after": "1" },
@@ -67,8 +61,7 @@ export function idempotent(scopeOf: (c: AppContext) => string) {
       }
     }
 
-    const release = () =>
-      db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+    const release = () => releaseIdempotencyKey(db, scope, key);
     try {
       await next();
     } catch (error) {
@@ -80,9 +73,9 @@ export function idempotent(scopeOf: (c: AppContext) => string) {
       await release();
       return;
     }
-    await db
-      .update(idempotencyKeys)
-      .set({ state: "done", responseStatus: status, responseBody: await c.res.clone().text() })
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+    // Answers may carry what is shown only once (an order's access token, a new API key), so
+    // the kept copy is encrypted like any other secret.
+    const body = await vault.encrypt(await c.res.clone().text(), `idempotency:${scope}:${key}`);
+    await completeIdempotencyKey(db, scope, key, { status, body });
   });
 }

@@ -1,3 +1,4 @@
+import { DurableObject } from "cloudflare:workers";
 import {
   afterRedemption,
   afterReversal,
@@ -9,7 +10,6 @@ import {
   refuseRedemption,
   statusOf,
 } from "@tessera/domain";
-import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { Outbox } from "./outbox";
 
@@ -197,7 +197,12 @@ export class CodeLedger extends DurableObject<Env> {
    * Gives back the use a redemption took. A partner may reverse only its own redemptions;
    * `partnerId` null is the merchant's staff, who may reverse any of the merchant's.
    */
-  reverse(merchantId: string, redemptionId: string, partnerId: string | null, now: number = Date.now()): ReverseOutcome {
+  reverse(
+    merchantId: string,
+    redemptionId: string,
+    partnerId: string | null,
+    now: number = Date.now(),
+  ): ReverseOutcome {
     const row = this.#load();
     if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
     const redemption = this.#sql

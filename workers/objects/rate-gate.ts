@@ -26,7 +26,11 @@ export class RateGate extends DurableObject<Env> {
   hit(limit: number, windowMs: number, lockoutMs = 0, now: number = Date.now()): GateDecision {
     const state = this.#roll(this.ctx.storage.kv.get<Window>("window"), windowMs, now);
     if (state.lockedUntil > now) {
-      return { allowed: false, count: this.#estimate(state, windowMs, now), retryAfter: seconds(state.lockedUntil - now) };
+      return {
+        allowed: false,
+        count: this.#estimate(state, windowMs, now),
+        retryAfter: seconds(state.lockedUntil - now),
+      };
     }
     const estimate = this.#estimate(state, windowMs, now);
     if (estimate >= limit) {

@@ -1,5 +1,5 @@
-import { newId } from "@tessera/domain";
 import { DurableObject } from "cloudflare:workers";
+import { newId } from "@tessera/domain";
 import type { Env } from "../env";
 import { Outbox } from "./outbox";
 

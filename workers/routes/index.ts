@@ -1,4 +1,3 @@
-import type { App } from "./shared";
 import { registerCreatePartner } from "./admin/create-partner";
 import { registerCreateProduct } from "./admin/create-product";
 import { registerCreateSession } from "./admin/create-session";
@@ -16,6 +15,7 @@ import { registerCreateVerification } from "./partner/create-verification";
 import { registerReverseRedemption } from "./partner/reverse-redemption";
 import { registerCompleteSandboxPayment } from "./sandbox/complete-payment";
 import { registerGetSandboxPayment } from "./sandbox/get-payment";
+import type { App } from "./shared";
 import { registerCreateOrder } from "./shop/create-order";
 import { registerGetShopOrder } from "./shop/get-order";
 import { registerListShopProducts } from "./shop/list-products";

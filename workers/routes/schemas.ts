@@ -1,11 +1,17 @@
 import { z } from "@hono/zod-openapi";
-import { ORDER_STATUSES } from "@tessera/domain";
+import { ORDER_STATUSES, type OrderStatus } from "@tessera/domain";
 import { MoneySchema } from "./shared";
 
 export const PolicySchema = z
   .object({
     uses: z.number().int().min(1).max(10_000).openapi({ description: "Redemptions allowed (1 = single use)" }),
-    validDays: z.number().int().min(1).max(3650).nullable().openapi({ description: "Days valid from issuance; null = no expiry" }),
+    validDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .nullable()
+      .openapi({ description: "Days valid from issuance; null = no expiry" }),
   })
   .openapi("CodePolicy");
 
@@ -15,7 +21,11 @@ export const SkuSchema = z
     name: z.string(),
     price: MoneySchema,
     policy: PolicySchema,
-    available: z.number().int().nullable().openapi({ description: "Units in stock; null where codes are minted (vouchers)" }),
+    available: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Units in stock; null where codes are minted (vouchers)" }),
   })
   .openapi("Sku");
 
@@ -34,7 +44,7 @@ export const ProductSchema = z
   })
   .openapi("Product");
 
-export const OrderStatusSchema = z.enum(ORDER_STATUSES as [string, ...string[]]);
+export const OrderStatusSchema = z.enum(ORDER_STATUSES as [OrderStatus, ...OrderStatus[]]);
 
 export const OrderSchema = z
   .object({
@@ -75,7 +85,13 @@ export const DeliverySchema = z
   .openapi("Delivery");
 
 export const MaskedDeliverySchema = z
-  .object({ id: z.string(), skuId: z.string(), codeId: z.string().nullable(), codeMasked: z.string(), createdAt: z.string().nullable() })
+  .object({
+    id: z.string(),
+    skuId: z.string(),
+    codeId: z.string().nullable(),
+    codeMasked: z.string(),
+    createdAt: z.string().nullable(),
+  })
   .openapi("MaskedDelivery");
 
 export const CodeStateSchema = z

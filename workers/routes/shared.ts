@@ -5,11 +5,18 @@ import type { AppEnv } from "../app";
 
 export type App = OpenAPIHono<AppEnv>;
 
-export const CurrencySchema = z.enum(Object.keys(CURRENCIES) as [keyof typeof CURRENCIES, ...(keyof typeof CURRENCIES)[]]);
+export const CurrencySchema = z.enum(
+  Object.keys(CURRENCIES) as [keyof typeof CURRENCIES, ...(keyof typeof CURRENCIES)[]],
+);
 
 export const MoneySchema = z
   .object({
-    amount: z.number().int().nonnegative().max(1_000_000_000).openapi({ description: "Minor units (分 for CNY)", example: 1999 }),
+    amount: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(1_000_000_000)
+      .openapi({ description: "Minor units (分 for CNY)", example: 1999 }),
     currency: CurrencySchema.openapi({ example: "CNY" }),
   })
   .openapi("Money");
@@ -26,7 +33,13 @@ export const IdempotencyKeyHeader = z.object({
 });
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ param: { name: "limit", in: "query" } }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" } }),
   cursor: z
     .string()
     .max(64)
@@ -39,7 +52,10 @@ export const pageOf = <T extends z.ZodType>(item: T) =>
 
 /** Ids in paths are checked by shape only; an id that is not ours reads as missing (404), never 400. */
 export const PathId = (name: string, example: string) =>
-  z.string().max(128).openapi({ param: { name, in: "path" }, example });
+  z
+    .string()
+    .max(128)
+    .openapi({ param: { name, in: "path" }, example });
 
 export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

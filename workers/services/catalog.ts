@@ -1,7 +1,5 @@
-import { chunkRows } from "@tessera/db";
-import { products, skus } from "@tessera/db/schema";
+import { findSkuOfMerchant, insertProduct, listProductsPage, type ProductRow, type SkuRow } from "@tessera/db";
 import { type Currency, DEFAULT_POLICY, newId } from "@tessera/domain";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 
 export type ProductKind = "card_secret" | "voucher";
@@ -11,7 +9,11 @@ export interface NewProduct {
   kind: ProductKind;
   description?: string | undefined;
   instructions?: string | undefined;
-  skus: { name: string; price: { amount: number; currency: Currency }; policy?: { uses?: number | undefined; validDays?: number | null | undefined } | undefined }[];
+  skus: {
+    name: string;
+    price: { amount: number; currency: Currency };
+    policy?: { uses?: number | undefined; validDays?: number | null | undefined } | undefined;
+  }[];
 }
 
 export interface SkuView {
@@ -33,9 +35,6 @@ export interface ProductView {
   skus: SkuView[];
   createdAt: string;
 }
-
-type ProductRow = typeof products.$inferSelect;
-type SkuRow = typeof skus.$inferSelect;
 
 function toView(product: ProductRow, rows: SkuRow[]): ProductView {
   return {
@@ -82,10 +81,7 @@ export async function createProduct(ctx: ServiceContext, merchantId: string, inp
     stockVersion: 0,
     createdAt: now,
   }));
-  await ctx.db.batch([
-    ctx.db.insert(products).values(product),
-    ...chunkRows(skuRows).map((chunk) => ctx.db.insert(skus).values(chunk)),
-  ]);
+  await insertProduct(ctx.db, merchantId, product, skuRows);
   return toView(product, skuRows);
 }
 
@@ -95,47 +91,11 @@ export async function listProducts(
   merchantId: string,
   options: { listedOnly: boolean; limit: number; cursor?: string | undefined },
 ): Promise<{ data: ProductView[]; nextCursor: string | null }> {
-  const filters = [eq(products.merchantId, merchantId)];
-  if (options.listedOnly) filters.push(eq(products.listed, true));
-  if (options.cursor) filters.push(lt(products.id, options.cursor));
-  const rows = await ctx.db
-    .select()
-    .from(products)
-    .where(and(...filters))
-    .orderBy(desc(products.id))
-    .limit(options.limit + 1)
-    .all();
-  const page = rows.slice(0, options.limit);
-  const skuRows = page.length
-    ? await ctx.db
-        .select()
-        .from(skus)
-        .where(inArray(skus.productId, page.map((p) => p.id)))
-        .orderBy(skus.id)
-        .all()
-    : [];
-  const data = page.map((product) => toView(product, skuRows.filter((sku) => sku.productId === product.id)));
-  return { data, nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null };
+  const page = await listProductsPage(ctx.db, merchantId, options);
+  return { data: page.data.map(({ product, skus }) => toView(product, skus)), nextCursor: page.nextCursor };
 }
 
 /** A SKU with its product, only if it belongs to this merchant: a foreign id reads as missing. */
-export async function skuOfMerchant(ctx: ServiceContext, merchantId: string, skuId: string) {
-  const row = await ctx.db
-    .select({ sku: skus, product: products })
-    .from(skus)
-    .innerJoin(products, eq(products.id, skus.productId))
-    .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId)))
-    .get();
-  return row ?? null;
-}
-
-/**
- * Applies the StockKeeper's levels to the catalog's read model. The version guard keeps a
- * late, older report from overwriting a newer one, whichever path (event or direct) it took.
- */
-export function recordStockLevel(ctx: ServiceContext, skuId: string, available: number, version: number) {
-  return ctx.db
-    .update(skus)
-    .set({ stockAvailable: available, stockVersion: version })
-    .where(and(eq(skus.id, skuId), lt(skus.stockVersion, version)));
+export function skuOfMerchant(ctx: ServiceContext, merchantId: string, skuId: string) {
+  return findSkuOfMerchant(ctx.db, merchantId, skuId);
 }

@@ -15,7 +15,8 @@ const DEMO_PRODUCTS: NewProduct[] = [
     name: "视频会员月卡 Video membership (1 month)",
     kind: "card_secret",
     description: "30 天视频会员激活码。A 30-day video membership activation code.",
-    instructions: "打开视频 App → 我的 → 兑换码，输入卡密即可激活。\nOpen the video app → Me → Redeem, and enter the code.",
+    instructions:
+      "打开视频 App → 我的 → 兑换码，输入卡密即可激活。\nOpen the video app → Me → Redeem, and enter the code.",
     skus: [{ name: "月卡 Monthly", price: { amount: 1990, currency: "CNY" } }],
   },
   {
@@ -43,7 +44,10 @@ export async function seedDemo(ctx: ServiceContext) {
   const { demo, environment } = ctx.config;
   if (environment === "production") throw new ApiError("forbidden", "Demo data is for development only");
   if (!demo.adminApiKey || !demo.partnerApiKey || !demo.staffEmail || !demo.staffPassword) {
-    throw new ApiError("conflict", "Set DEMO_ADMIN_API_KEY, DEMO_PARTNER_API_KEY, DEMO_STAFF_EMAIL and DEMO_STAFF_PASSWORD");
+    throw new ApiError(
+      "conflict",
+      "Set DEMO_ADMIN_API_KEY, DEMO_PARTNER_API_KEY, DEMO_STAFF_EMAIL and DEMO_STAFF_PASSWORD",
+    );
   }
   const merchant =
     (await merchantBySlug(ctx, DEMO_SLUG)) ??
@@ -53,7 +57,11 @@ export async function seedDemo(ctx: ServiceContext) {
       demo.adminApiKey,
     ));
   const partnerKeyHash = await sha256Hex(demo.partnerApiKey);
-  const partnerKey = await ctx.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.hash, partnerKeyHash)).get();
+  const partnerKey = await ctx.db
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(eq(apiKeys.hash, partnerKeyHash))
+    .get();
   if (!partnerKey) await createPartner(ctx, merchant.id, { name: "演示门店 Demo café" }, demo.partnerApiKey);
 
   let stocked = 0;

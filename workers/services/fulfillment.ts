@@ -1,4 +1,4 @@
-import { chunkRows } from "@tessera/db";
+import { insertDeliveries, type NewDelivery } from "@tessera/db";
 import { deliveries, orderItems, orders } from "@tessera/db/schema";
 import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tessera/domain";
 import { and, eq } from "drizzle-orm";
@@ -9,7 +9,6 @@ import { stockKeeper } from "./stock";
 
 type ItemRow = typeof orderItems.$inferSelect;
 type OrderRow = typeof orders.$inferSelect;
-type DeliveryInsert = typeof deliveries.$inferInsert;
 
 export type FulfilmentResult = { status: OrderRow["status"] | "missing" };
 
@@ -32,7 +31,11 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
 
   const committed = new Map<string, StockUnit[]>();
   for (const item of items.filter((line) => line.kind === "card_secret")) {
-    const result = await stockKeeper(ctx, item.skuId).commit({ merchantId: order.merchantId, skuId: item.skuId }, orderId, item.quantity);
+    const result = await stockKeeper(ctx, item.skuId).commit(
+      { merchantId: order.merchantId, skuId: item.skuId },
+      orderId,
+      item.quantity,
+    );
     if (!result.ok) {
       await refundUndeliverable(ctx, orderId, "insufficient_stock");
       return { status: "refunded" };
@@ -41,13 +44,12 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   }
 
   const now = Date.now();
-  const rows: DeliveryInsert[] = [];
+  const rows: NewDelivery[] = [];
   for (const item of items) {
     if (item.kind === "card_secret") {
       for (const [seq, unit] of (committed.get(item.id) ?? []).entries()) {
         rows.push({
           id: newId("delivery", now),
-          merchantId: order.merchantId,
           orderId,
           itemId: item.id,
           skuId: item.skuId,
@@ -61,9 +63,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
       rows.push(...(await mintVouchers(ctx, order, item, now)));
     }
   }
-  for (const chunk of chunkRows(rows)) {
-    await ctx.db.insert(deliveries).values(chunk).onConflictDoNothing({ target: [deliveries.itemId, deliveries.seq] });
-  }
+  await insertDeliveries(ctx.db, order.merchantId, rows);
 
   const stored = await ctx.db.select().from(deliveries).where(eq(deliveries.orderId, orderId)).all();
   await Promise.all(
@@ -95,14 +95,13 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   return { status: "fulfilled" };
 }
 
-async function mintVouchers(ctx: ServiceContext, order: OrderRow, item: ItemRow, now: number): Promise<DeliveryInsert[]> {
-  const rows: DeliveryInsert[] = [];
+async function mintVouchers(ctx: ServiceContext, order: OrderRow, item: ItemRow, now: number): Promise<NewDelivery[]> {
+  const rows: NewDelivery[] = [];
   for (let seq = 0; seq < item.quantity; seq++) {
     const code = generateVoucherCode();
     const normalized = normalizeCode(code) ?? code;
     rows.push({
       id: newId("delivery", now),
-      merchantId: order.merchantId,
       orderId: order.id,
       itemId: item.id,
       skuId: item.skuId,

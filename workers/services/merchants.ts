@@ -1,4 +1,5 @@
-import { merchants, staff } from "@tessera/db/schema";
+import { findMerchantBySlug, insertMerchant } from "@tessera/db";
+import { staff } from "@tessera/db/schema";
 import { hashPassword, newId } from "@tessera/domain";
 import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
@@ -18,30 +19,26 @@ export async function createMerchant(ctx: ServiceContext, input: NewMerchant, ad
   const now = Date.now();
   const id = newId("merchant");
   const email = input.ownerEmail.trim().toLowerCase();
-  const taken = await ctx.db
-    .select({ slug: merchants.slug })
-    .from(merchants)
-    .where(eq(merchants.slug, input.slug))
-    .get();
-  if (taken) throw new ApiError("conflict", `The shop name "${input.slug}" is taken`);
+  if (await findMerchantBySlug(ctx.db, input.slug))
+    throw new ApiError("conflict", `The shop name "${input.slug}" is taken`);
   const emailTaken = await ctx.db.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).get();
   if (emailTaken) throw new ApiError("conflict", "A staff member with this email already exists");
-  await ctx.db.batch([
-    ctx.db.insert(merchants).values({ id, slug: input.slug, name: input.name, locale: input.locale ?? "zh-CN", createdAt: now }),
-    ctx.db.insert(staff).values({
+  await insertMerchant(
+    ctx.db,
+    { id, slug: input.slug, name: input.name, locale: input.locale ?? "zh-CN", createdAt: now },
+    {
       id: newId("staff"),
-      merchantId: id,
       email,
       name: input.name,
       role: "owner",
       passwordHash: await hashPassword(input.ownerPassword),
       createdAt: now,
-    }),
-  ]);
+    },
+  );
   const key = await issueApiKey(ctx, { merchantId: id, kind: "admin", name: "Owner key", plainKey: adminKey });
   return { id, slug: input.slug, name: input.name, adminApiKey: key.apiKey };
 }
 
-export async function merchantBySlug(ctx: ServiceContext, slug: string) {
-  return (await ctx.db.select().from(merchants).where(eq(merchants.slug, slug)).get()) ?? null;
+export function merchantBySlug(ctx: ServiceContext, slug: string) {
+  return findMerchantBySlug(ctx.db, slug);
 }

@@ -14,7 +14,12 @@ export function deliveryContext(row: Pick<DeliveryRow, "merchantId" | "skuId" | 
   return row.codeId ? `code:${row.merchantId}:${row.skuId}` : `unit:${row.merchantId}:${row.skuId}`;
 }
 
-export function orderView(order: OrderRow, items: ItemRow[], payment: PaymentRow | undefined, checkoutUrl: string | null) {
+export function orderView(
+  order: OrderRow,
+  items: ItemRow[],
+  payment: PaymentRow | undefined,
+  checkoutUrl: string | null,
+) {
   return {
     id: order.id,
     status: order.status,
@@ -28,9 +33,7 @@ export function orderView(order: OrderRow, items: ItemRow[], payment: PaymentRow
       quantity: item.quantity,
       unitPrice: { amount: item.unitAmount, currency: item.currency },
     })),
-    payment: payment
-      ? { id: payment.id, provider: payment.provider, status: payment.status, checkoutUrl }
-      : null,
+    payment: payment ? { id: payment.id, provider: payment.provider, status: payment.status, checkoutUrl } : null,
     createdAt: iso(order.createdAt),
     expiresAt: iso(order.reservationExpiresAt),
     paidAt: iso(order.paidAt),

@@ -1,11 +1,17 @@
-import { chunkRows } from "@tessera/db";
-import { deliveries, merchants, orderItems, orders, payments } from "@tessera/db/schema";
+import {
+  findMerchantBySlug,
+  findOrder,
+  listOrdersPage,
+  type OrderStatus,
+  orderStatements,
+  runAtomic,
+  stockLevelStatement,
+} from "@tessera/db";
 import { multiply, newId, randomToken, sha256Hex, sum, timingSafeEqual } from "@tessera/domain";
 import { SandboxProvider } from "@tessera/payments";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
-import { recordStockLevel, skuOfMerchant } from "./catalog";
+import { skuOfMerchant } from "./catalog";
 import { maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { stockKeeper } from "./stock";
 
@@ -17,7 +23,7 @@ export interface NewOrder {
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number };
 
 async function shopMerchant(ctx: ServiceContext, slug: string) {
-  const merchant = await ctx.db.select().from(merchants).where(eq(merchants.slug, slug)).get();
+  const merchant = await findMerchantBySlug(ctx.db, slug);
   if (!merchant) throw new ApiError("not_found", "No such shop");
   return merchant;
 }
@@ -30,7 +36,10 @@ async function priceLines(ctx: ServiceContext, merchantId: string, items: NewOrd
   for (const [skuId, quantity] of quantities) {
     const found = await skuOfMerchant(ctx, merchantId, skuId);
     if (!found?.product.listed) throw new ApiError("not_found", "No such SKU in this shop");
-    if (quantity > 100) throw new ApiError("validation_failed", "At most 100 of one SKU per order", { errors: [{ path: "items", message: "quantity too large" }] });
+    if (quantity > 100)
+      throw new ApiError("validation_failed", "At most 100 of one SKU per order", {
+        errors: [{ path: "items", message: "quantity too large" }],
+      });
     lines.push({ ...found, quantity });
   }
   const currencies = new Set(lines.map((line) => line.sku.currency));
@@ -58,13 +67,21 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
 
   const reservations = await Promise.all(
     stocked.map((line) =>
-      stockKeeper(ctx, line.sku.id).reserve({ merchantId: merchant.id, skuId: line.sku.id }, orderId, line.quantity, ttl, now),
+      stockKeeper(ctx, line.sku.id).reserve(
+        { merchantId: merchant.id, skuId: line.sku.id },
+        orderId,
+        line.quantity,
+        ttl,
+        now,
+      ),
     ),
   );
   const releaseAll = () =>
     Promise.all(
       stocked.map((line, i) =>
-        reservations[i]?.ok ? stockKeeper(ctx, line.sku.id).release({ merchantId: merchant.id, skuId: line.sku.id }, orderId) : null,
+        reservations[i]?.ok
+          ? stockKeeper(ctx, line.sku.id).release({ merchantId: merchant.id, skuId: line.sku.id }, orderId)
+          : null,
       ),
     );
   if (reservations.some((r) => !r.ok)) {
@@ -72,7 +89,9 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     throw new ApiError("insufficient_stock", "Not enough stock for this order; nothing was reserved");
   }
 
-  const total = sum(lines.map((line) => multiply({ amount: line.sku.priceAmount, currency: line.sku.currency }, line.quantity)));
+  const total = sum(
+    lines.map((line) => multiply({ amount: line.sku.priceAmount, currency: line.sku.currency }, line.quantity)),
+  );
   const accessToken = randomToken(32);
   const orderRow = {
     id: orderId,
@@ -117,14 +136,11 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     updatedAt: now,
   };
   try {
-    await ctx.db.batch([
-      ctx.db.insert(orders).values(orderRow),
-      ...chunkRows(itemRows).map((chunk) => ctx.db.insert(orderItems).values(chunk)),
-      ctx.db.insert(payments).values(paymentRow),
-      ...stocked.map((line, i) => {
-        const levels = reservations[i]?.levels ?? { available: 0, version: 0 };
-        return recordStockLevel(ctx, line.sku.id, levels.available, levels.version);
-      }),
+    await runAtomic(ctx.db, [
+      ...orderStatements(ctx.db, merchant.id, { order: orderRow, items: itemRows, payment: paymentRow }),
+      ...stocked.map((line, i) =>
+        stockLevelStatement(ctx.db, merchant.id, line.sku.id, reservations[i]?.levels ?? { available: 0, version: 0 }),
+      ),
     ]);
   } catch (error) {
     await releaseAll();
@@ -139,25 +155,10 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
   return { ...orderView(orderRow, itemRows, paymentRow, checkoutUrl), accessToken };
 }
 
-async function loadOrder(ctx: ServiceContext, merchantId: string, orderId: string) {
-  const order = await ctx.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.id, orderId), eq(orders.merchantId, merchantId)))
-    .get();
-  if (!order) return null;
-  const [items, paymentRows, deliveryRows] = await ctx.db.batch([
-    ctx.db.select().from(orderItems).where(eq(orderItems.orderId, orderId)),
-    ctx.db.select().from(payments).where(eq(payments.orderId, orderId)),
-    ctx.db.select().from(deliveries).where(eq(deliveries.orderId, orderId)).orderBy(deliveries.itemId, deliveries.seq),
-  ]);
-  return { order, items, payment: paymentRows[0], deliveries: deliveryRows };
-}
-
 /** The buyer's order page. The access token is the only credential; a wrong one reads as "no such order". */
 export async function getShopOrder(ctx: ServiceContext, slug: string, orderId: string, accessToken: string) {
   const merchant = await shopMerchant(ctx, slug);
-  const found = await loadOrder(ctx, merchant.id, orderId);
+  const found = await findOrder(ctx.db, merchant.id, orderId);
   if (!found || !(await timingSafeEqual(await sha256Hex(accessToken), found.order.accessTokenHash))) {
     throw new ApiError("not_found", "No such order");
   }
@@ -169,7 +170,7 @@ export async function getShopOrder(ctx: ServiceContext, slug: string, orderId: s
 }
 
 export async function getAdminOrder(ctx: ServiceContext, merchantId: string, orderId: string) {
-  const found = await loadOrder(ctx, merchantId, orderId);
+  const found = await findOrder(ctx.db, merchantId, orderId);
   if (!found) throw new ApiError("not_found", "No such order");
   return {
     ...orderView(found.order, found.items, found.payment, null),
@@ -180,36 +181,11 @@ export async function getAdminOrder(ctx: ServiceContext, merchantId: string, ord
 export async function listOrders(
   ctx: ServiceContext,
   merchantId: string,
-  options: { limit: number; cursor?: string | undefined; status?: string | undefined; email?: string | undefined },
+  options: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; email?: string | undefined },
 ) {
-  const filters = [eq(orders.merchantId, merchantId)];
-  if (options.cursor) filters.push(lt(orders.id, options.cursor));
-  if (options.status) filters.push(eq(orders.status, options.status as (typeof orders.$inferSelect)["status"]));
-  if (options.email) filters.push(eq(orders.email, options.email.trim().toLowerCase()));
-  const rows = await ctx.db
-    .select()
-    .from(orders)
-    .where(and(...filters))
-    .orderBy(desc(orders.id))
-    .limit(options.limit + 1)
-    .all();
-  const page = rows.slice(0, options.limit);
-  const ids = page.map((row) => row.id);
-  const [items, paymentRows] = ids.length
-    ? await ctx.db.batch([
-        ctx.db.select().from(orderItems).where(inArray(orderItems.orderId, ids)),
-        ctx.db.select().from(payments).where(inArray(payments.orderId, ids)),
-      ])
-    : [[], []];
+  const page = await listOrdersPage(ctx.db, merchantId, options);
   return {
-    data: page.map((order) =>
-      orderView(
-        order,
-        items.filter((item) => item.orderId === order.id),
-        paymentRows.find((payment) => payment.orderId === order.id),
-        null,
-      ),
-    ),
-    nextCursor: rows.length > options.limit ? (page[page.length - 1]?.id ?? null) : null,
+    data: page.data.map(({ order, items, payment }) => orderView(order, items, payment, null)),
+    nextCursor: page.nextCursor,
   };
 }

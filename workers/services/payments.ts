@@ -1,4 +1,5 @@
-import { ledgerEntries, orders, payments, webhookEvents } from "@tessera/db/schema";
+import { ledgerEntryStatement, runAtomic, webhookEventStatement } from "@tessera/db";
+import { orders, payments } from "@tessera/db/schema";
 import { newId, predecessorsOf } from "@tessera/domain";
 import { type PaymentEvent, SandboxProvider } from "@tessera/payments";
 import { and, eq, inArray } from "drizzle-orm";
@@ -18,7 +19,11 @@ export type WebhookOutcome = { received: true; duplicate: boolean; orderStatus: 
  * and writing the ledger row happen in one atomic batch; every statement is guarded by the
  * state it expects, so a replayed or reordered event changes nothing.
  */
-export async function applyPaymentEvent(ctx: ServiceContext, provider: string, event: PaymentEvent): Promise<WebhookOutcome> {
+export async function applyPaymentEvent(
+  ctx: ServiceContext,
+  provider: string,
+  event: PaymentEvent,
+): Promise<WebhookOutcome> {
   const payment = await ctx.db.select().from(payments).where(eq(payments.id, event.paymentId)).get();
   if (!payment || payment.provider !== provider) throw new ApiError("not_found", "No such payment");
   if (payment.amount !== event.amount.amount || payment.currency !== event.amount.currency) {
@@ -26,12 +31,8 @@ export async function applyPaymentEvent(ctx: ServiceContext, provider: string, e
     throw new ApiError("conflict", "The event's amount does not match the payment");
   }
   const now = Date.now();
-  const [recorded] = await ctx.db.batch([
-    ctx.db
-      .insert(webhookEvents)
-      .values({ provider, eventId: event.id, type: event.type, receivedAt: now })
-      .onConflictDoNothing()
-      .returning({ eventId: webhookEvents.eventId }),
+  const [recorded] = await runAtomic(ctx.db, [
+    webhookEventStatement(ctx.db, { provider, eventId: event.id, type: event.type, receivedAt: now }),
     ...paymentTransition(ctx, payment, event, now),
   ]);
   const duplicate = recorded.length === 0;
@@ -41,7 +42,11 @@ export async function applyPaymentEvent(ctx: ServiceContext, provider: string, e
     // The buyer sees codes at once: fulfil in this invocation after the response, with the
     // queue as the retry path should this attempt not finish.
     await ctx.env.FULFILLMENT.send({ orderId: payment.orderId }, { contentType: "json", delaySeconds: 10 });
-    ctx.waitUntil(fulfillOrder(ctx, payment.orderId).catch((error) => ctx.log.warn("inline fulfilment failed", { orderId: payment.orderId, error: String(error) })));
+    ctx.waitUntil(
+      fulfillOrder(ctx, payment.orderId).catch((error) =>
+        ctx.log.warn("inline fulfilment failed", { orderId: payment.orderId, error: String(error) }),
+      ),
+    );
   }
   if (event.type === "payment.failed" && order?.status === "payment_failed" && !duplicate) {
     ctx.waitUntil(releaseOrderStock(ctx, payment.orderId));
@@ -49,7 +54,12 @@ export async function applyPaymentEvent(ctx: ServiceContext, provider: string, e
   return { received: true, duplicate, orderStatus: order?.status ?? null };
 }
 
-function paymentTransition(ctx: ServiceContext, payment: typeof payments.$inferSelect, event: PaymentEvent, now: number) {
+function paymentTransition(
+  ctx: ServiceContext,
+  payment: typeof payments.$inferSelect,
+  event: PaymentEvent,
+  now: number,
+) {
   if (event.type === "payment.succeeded") {
     return [
       ctx.db
@@ -60,19 +70,15 @@ function paymentTransition(ctx: ServiceContext, payment: typeof payments.$inferS
         .update(orders)
         .set({ status: "paid", paidAt: now, updatedAt: now })
         .where(and(eq(orders.id, payment.orderId), inArray(orders.status, predecessorsOf("paid")))),
-      ctx.db
-        .insert(ledgerEntries)
-        .values({
-          id: newId("ledgerEntry", now),
-          merchantId: payment.merchantId,
-          orderId: payment.orderId,
-          paymentId: payment.id,
-          kind: "payment",
-          amount: payment.amount,
-          currency: payment.currency,
-          createdAt: now,
-        })
-        .onConflictDoNothing(),
+      ledgerEntryStatement(ctx.db, payment.merchantId, {
+        id: newId("ledgerEntry", now),
+        orderId: payment.orderId,
+        paymentId: payment.id,
+        kind: "payment",
+        amount: payment.amount,
+        currency: payment.currency,
+        createdAt: now,
+      }),
     ] as const;
   }
   if (event.type === "payment.failed") {

@@ -1,9 +1,14 @@
-import { codes, orders, redemptions } from "@tessera/db/schema";
+import {
+  codeSnapshotStatement,
+  expireOrder,
+  recordStockLevel,
+  redemptionStatement,
+  reversalStatement,
+  runAtomic,
+} from "@tessera/db";
 import { statusOf } from "@tessera/domain";
-import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
-import { recordStockLevel } from "./catalog";
 
 const CodeSnapshot = z.object({
   codeId: z.string(),
@@ -26,7 +31,11 @@ export const EventSchema = z.discriminatedUnion("type", [
   z.object({
     ...base,
     type: z.literal("code.redeemed"),
-    data: CodeSnapshot.extend({ redemptionId: z.string(), partnerId: z.string().nullable(), location: z.string().nullable() }),
+    data: CodeSnapshot.extend({
+      redemptionId: z.string(),
+      partnerId: z.string().nullable(),
+      location: z.string().nullable(),
+    }),
   }),
   z.object({
     ...base,
@@ -43,96 +52,78 @@ export const EventSchema = z.discriminatedUnion("type", [
     type: z.literal("stock.changed"),
     data: z.object({ skuId: z.string(), available: z.number().int(), version: z.number().int() }),
   }),
-  z.object({ ...base, type: z.literal("reservation.expired"), data: z.object({ orderId: z.string(), skuId: z.string() }) }),
+  z.object({
+    ...base,
+    type: z.literal("reservation.expired"),
+    data: z.object({ orderId: z.string(), skuId: z.string() }),
+  }),
 ]);
 
 export type TesseraEvent = z.infer<typeof EventSchema>;
 
-/** Upserts a code's row unless a newer version is already there: events may arrive in any order. */
-function upsertCode(ctx: ServiceContext, event: TesseraEvent & { data: z.infer<typeof CodeSnapshot> }) {
+/** The code's read-model row as its ledger published it; older or repeated snapshots change nothing. */
+function codeStatement(ctx: ServiceContext, event: TesseraEvent & { data: z.infer<typeof CodeSnapshot> }) {
   const snap = event.data;
-  const status = statusOf(snap, event.at);
-  const row = {
-    id: snap.codeId,
-    merchantId: event.merchantId,
-    skuId: snap.skuId,
-    orderId: snap.orderId,
-    lookupKey: snap.lookupKey,
-    status,
-    usesTotal: snap.usesTotal,
-    usesRemaining: snap.usesRemaining,
-    expiresAt: snap.expiresAt,
-    version: snap.version,
-    // The issue time, not the event's: whichever event of the code lands first creates the
-    // row, and the row must not depend on that order.
-    createdAt: snap.issuedAt ?? event.at,
-    updatedAt: event.at,
-  };
-  return ctx.db
-    .insert(codes)
-    .values(row)
-    .onConflictDoUpdate({
-      target: codes.id,
-      set: { status, usesRemaining: snap.usesRemaining, version: snap.version, updatedAt: event.at },
-      setWhere: sql`excluded.version > ${codes.version}`,
-    });
+  return codeSnapshotStatement(
+    ctx.db,
+    event.merchantId,
+    {
+      id: snap.codeId,
+      skuId: snap.skuId,
+      orderId: snap.orderId,
+      lookupKey: snap.lookupKey,
+      status: statusOf(snap, event.at),
+      usesTotal: snap.usesTotal,
+      usesRemaining: snap.usesRemaining,
+      expiresAt: snap.expiresAt,
+      version: snap.version,
+    },
+    event.at,
+    snap.issuedAt ?? event.at,
+  );
 }
 
 /** Applies one event to D1. Every statement is idempotent, so redelivery changes nothing. */
 export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Promise<void> {
+  const { db } = ctx;
   switch (event.type) {
     case "code.armed":
-      await upsertCode(ctx, event);
+      await codeStatement(ctx, event);
       return;
-    case "code.redeemed":
-      await ctx.db.batch([
-        upsertCode(ctx, event),
-        ctx.db
-          .insert(redemptions)
-          .values({
-            id: event.data.redemptionId,
-            merchantId: event.merchantId,
-            codeId: event.data.codeId,
-            partnerId: event.data.partnerId,
-            status: "completed",
-            location: event.data.location,
-            createdAt: event.at,
-          })
-          .onConflictDoNothing(),
+    case "code.redeemed": {
+      const { redemptionId, codeId, partnerId, location } = event.data;
+      await runAtomic(db, [
+        codeStatement(ctx, event),
+        redemptionStatement(db, event.merchantId, {
+          id: redemptionId,
+          codeId,
+          partnerId,
+          location,
+          createdAt: event.at,
+        }),
       ]);
       return;
-    case "code.reversed":
-      await ctx.db.batch([
-        upsertCode(ctx, event),
-        ctx.db
-          .insert(redemptions)
-          .values({
-            id: event.data.redemptionId,
-            merchantId: event.merchantId,
-            codeId: event.data.codeId,
-            partnerId: event.data.partnerId,
-            status: "reversed",
-            location: event.data.location,
-            createdAt: event.data.redeemedAt,
-            reversedAt: event.at,
-          })
-          .onConflictDoUpdate({ target: redemptions.id, set: { status: "reversed", reversedAt: event.at } }),
+    }
+    case "code.reversed": {
+      const { redemptionId, codeId, partnerId, location, redeemedAt } = event.data;
+      await runAtomic(db, [
+        codeStatement(ctx, event),
+        reversalStatement(db, event.merchantId, {
+          id: redemptionId,
+          codeId,
+          partnerId,
+          location,
+          createdAt: redeemedAt,
+          reversedAt: event.at,
+        }),
       ]);
       return;
+    }
     case "stock.changed":
-      await recordStockLevel(ctx, event.data.skuId, event.data.available, event.data.version);
+      await recordStockLevel(db, event.merchantId, event.data.skuId, event.data);
       return;
     case "reservation.expired":
-      await ctx.db
-        .update(orders)
-        .set({ status: "expired", statusReason: "reservation_expired", updatedAt: event.at })
-        .where(
-          and(
-            eq(orders.id, event.data.orderId),
-            eq(orders.merchantId, event.merchantId),
-            inArray(orders.status, ["awaiting_payment", "payment_failed"]),
-          ),
-        );
+      await expireOrder(db, event.merchantId, event.data.orderId, event.at);
       return;
   }
 }

@@ -1,6 +1,7 @@
-import { ledgerEntries, orderItems, orders, payments } from "@tessera/db/schema";
-import { newId, predecessorsOf } from "@tessera/domain";
-import { and, eq, inArray } from "drizzle-orm";
+import { ledgerEntryStatement, runAtomic } from "@tessera/db";
+import { orderItems, orders, payments } from "@tessera/db/schema";
+import { newId } from "@tessera/domain";
+import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import { sandboxProvider } from "./payments";
 import { stockKeeper } from "./stock";
@@ -27,47 +28,48 @@ export async function releaseOrderStock(
 }
 
 /**
- * Refunds a paid order that cannot be delivered (no stock left for a late payment): the
- * money goes back through the provider, stock taken for it returns, and the order ends
- * `refunded` with the reason. Guarded by status, so running it twice refunds once.
+ * Refunds a paid order that cannot be delivered (no stock left for a late payment). The order's
+ * move to `refunded` is claimed first, guarded by its status: of two concurrent runs only the
+ * winner returns the stock and asks the provider for the money back (with the payment id as the
+ * provider's idempotency key), so a payment is never refunded twice. Should this invocation die
+ * after the claim, the order sweep finishes the refund.
  */
 export async function refundUndeliverable(ctx: ServiceContext, orderId: string, reason: string): Promise<void> {
-  const order = await ctx.db.select().from(orders).where(eq(orders.id, orderId)).get();
-  if (order?.status !== "paid") return;
+  const now = Date.now();
+  const claimed = await ctx.db
+    .update(orders)
+    .set({ status: "refunded", statusReason: reason, refundedAt: now, updatedAt: now })
+    .where(and(eq(orders.id, orderId), eq(orders.status, "paid")))
+    .returning({ id: orders.id });
+  if (claimed.length === 0) return;
+  await releaseOrderStock(ctx, orderId, { includeCommitted: true });
+  await settleRefund(ctx, orderId);
+  ctx.log.info("order refunded", { orderId, reason });
+}
+
+/** Gives the money of a refunded order back, once: the payment moves and the ledger row is unique. */
+export async function settleRefund(ctx: ServiceContext, orderId: string): Promise<void> {
   const payment = await ctx.db
     .select()
     .from(payments)
     .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
     .get();
-  await releaseOrderStock(ctx, orderId, { includeCommitted: true });
+  if (!payment) return;
+  await sandboxProvider(ctx).refund(payment.id, { amount: payment.amount, currency: payment.currency });
   const now = Date.now();
-  if (payment) await sandboxProvider(ctx).refund();
-  await ctx.db.batch([
+  await runAtomic(ctx.db, [
     ctx.db
-      .update(orders)
-      .set({ status: "refunded", statusReason: reason, refundedAt: now, updatedAt: now })
-      .where(and(eq(orders.id, orderId), inArray(orders.status, predecessorsOf("refunded")))),
-    ...(payment
-      ? [
-          ctx.db
-            .update(payments)
-            .set({ status: "refunded", updatedAt: now })
-            .where(and(eq(payments.id, payment.id), eq(payments.status, "succeeded"))),
-          ctx.db
-            .insert(ledgerEntries)
-            .values({
-              id: newId("ledgerEntry", now),
-              merchantId: order.merchantId,
-              orderId,
-              paymentId: payment.id,
-              kind: "refund",
-              amount: -payment.amount,
-              currency: payment.currency,
-              createdAt: now,
-            })
-            .onConflictDoNothing(),
-        ]
-      : []),
+      .update(payments)
+      .set({ status: "refunded", updatedAt: now })
+      .where(and(eq(payments.id, payment.id), eq(payments.status, "succeeded"))),
+    ledgerEntryStatement(ctx.db, payment.merchantId, {
+      id: newId("ledgerEntry", now),
+      orderId,
+      paymentId: payment.id,
+      kind: "refund",
+      amount: -payment.amount,
+      currency: payment.currency,
+      createdAt: now,
+    }),
   ]);
-  ctx.log.info("order refunded", { orderId, reason });
 }

@@ -45,7 +45,10 @@ export async function signIn(ctx: ServiceContext, input: { email: string; passwo
     const failures = member.failedSignIns + 1;
     await ctx.db
       .update(staff)
-      .set({ failedSignIns: failures >= MAX_FAILURES ? 0 : failures, lockedUntil: failures >= MAX_FAILURES ? now + LOCKOUT_MS : null })
+      .set({
+        failedSignIns: failures >= MAX_FAILURES ? 0 : failures,
+        lockedUntil: failures >= MAX_FAILURES ? now + LOCKOUT_MS : null,
+      })
       .where(eq(staff.id, member.id));
     throw new ApiError("invalid_credentials");
   }

@@ -1,9 +1,10 @@
+import { recordStockLevel } from "@tessera/db";
 import { normalizeCardSecret } from "@tessera/domain";
 import Papa from "papaparse";
 import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import type { ImportItem, SkuRef, StockKeeper } from "../objects/stock-keeper";
-import { recordStockLevel, skuOfMerchant } from "./catalog";
+import { skuOfMerchant } from "./catalog";
 
 export const MAX_FIELD_LENGTH = 512;
 const CHUNK = 500;
@@ -31,7 +32,10 @@ export function parseStockCsv(text: string): StockLine[] {
   const rows = parsed.data;
   const first = rows[0]?.map((cell) => cell.trim().toLowerCase());
   const body = first?.[0] === "code" ? rows.slice(1) : rows;
-  return body.map((row) => ({ code: row[0] ?? "", secret: row[1] === undefined || row[1] === "" ? undefined : row[1] }));
+  return body.map((row) => ({
+    code: row[0] ?? "",
+    secret: row[1] === undefined || row[1] === "" ? undefined : row[1],
+  }));
 }
 
 /**
@@ -87,7 +91,7 @@ export async function importStock(
     report.duplicates += result.duplicates;
     levels = result.levels;
   }
-  if (levels) await recordStockLevel(ctx, skuId, levels.available, levels.version);
+  if (levels) await recordStockLevel(ctx.db, merchantId, skuId, levels);
   return report;
 }
 

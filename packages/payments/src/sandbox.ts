@@ -1,4 +1,4 @@
-import { newId } from "@tessera/domain";
+import { type Money, newId } from "@tessera/domain";
 import { z } from "zod";
 import type { CheckoutRequest, PaymentEvent, PaymentProvider } from "./provider";
 import { signPayload, verifySignature } from "./signature";
@@ -54,8 +54,12 @@ export class SandboxProvider implements PaymentProvider {
     return { ok: true as const, event };
   }
 
-  async refund(): Promise<{ refundId: string }> {
-    return { refundId: `sbx_re_${newId("event").slice(4)}` };
+  /**
+   * The sandbox keeps no money, so a refund only needs a stable answer: the refund id is derived
+   * from the payment id, as a real provider's idempotency key would make it.
+   */
+  async refund(paymentId: string, _amount: Money): Promise<{ refundId: string }> {
+    return { refundId: `sbx_re_${paymentId}` };
   }
 
   /** Builds and signs the webhook for an outcome; the caller posts it to the webhook URL. */

@@ -13,7 +13,9 @@ export async function signPayload(secret: string, rawBody: string, timestamp: nu
   return `t=${timestamp},v1=${mac}`;
 }
 
-export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: "malformed" | "stale" | "mismatch" };
+export type SignatureCheck =
+  | { ok: true; timestamp: number }
+  | { ok: false; reason: "malformed" | "stale" | "mismatch" };
 
 export async function verifySignature(
   secret: string,

@@ -17,7 +17,8 @@ const route = createRoute({
   path: "/v1/admin/sessions",
   tags: ["Admin"],
   summary: "Sign in with email and password",
-  description: "Sets an `HttpOnly`, `Secure`, `SameSite=Strict` session cookie. Five failures lock the account for 15 minutes.",
+  description:
+    "Sets an `HttpOnly`, `Secure`, `SameSite=Strict` session cookie. Five failures lock the account for 15 minutes.",
   request: { body: body(z.object({ email: z.string().trim().max(320), password: z.string().min(1).max(200) })) },
   responses: {
     201: json(SignedInSchema, "Signed in"),
@@ -35,6 +36,9 @@ export function registerCreateSession(app: App) {
       path: "/",
       expires: new Date(session.expiresAt),
     });
-    return c.json({ csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString(), staff: session.staff }, 201);
+    return c.json(
+      { csrfToken: session.csrfToken, expiresAt: new Date(session.expiresAt).toISOString(), staff: session.staff },
+      201,
+    );
   });
 }

@@ -9,7 +9,15 @@ const MAX_LINES = 100_000;
 const StockItemsSchema = z
   .object({
     items: z
-      .array(z.object({ code: z.string().max(MAX_FIELD_LENGTH * 2), secret: z.string().max(MAX_FIELD_LENGTH * 2).optional() }))
+      .array(
+        z.object({
+          code: z.string().max(MAX_FIELD_LENGTH * 2),
+          secret: z
+            .string()
+            .max(MAX_FIELD_LENGTH * 2)
+            .optional(),
+        }),
+      )
       .min(1)
       .max(MAX_LINES),
   })
@@ -49,14 +57,29 @@ const route = createRoute({
   },
   responses: {
     200: json(ImportReportSchema, "What was imported, what was a duplicate, what was rejected and why"),
-    ...errorResponses("unauthorized", "csrf_failed", "not_found", "conflict", "unsupported_media_type", "idempotency_key_reused", "idempotency_key_in_use"),
+    ...errorResponses(
+      "unauthorized",
+      "csrf_failed",
+      "not_found",
+      "conflict",
+      "unsupported_media_type",
+      "idempotency_key_reused",
+      "idempotency_key_in_use",
+    ),
   },
 });
 
-async function readLines(contentType: string, text: () => Promise<string>, items: () => StockLine[]): Promise<StockLine[]> {
+async function readLines(
+  contentType: string,
+  text: () => Promise<string>,
+  items: () => StockLine[],
+): Promise<StockLine[]> {
   if (contentType.startsWith("text/csv")) {
     const lines = parseStockCsv(await text());
-    if (lines.length === 0) throw new ApiError("validation_failed", "The CSV holds no lines", { errors: [{ path: "(body)", message: "empty" }] });
+    if (lines.length === 0)
+      throw new ApiError("validation_failed", "The CSV holds no lines", {
+        errors: [{ path: "(body)", message: "empty" }],
+      });
     if (lines.length > MAX_LINES) throw new ApiError("payload_too_large", `At most ${MAX_LINES} lines per upload`);
     return lines;
   }

@@ -15,7 +15,11 @@ const route = createRoute({
   request: {
     query: PageQuery.extend({
       status: OrderStatusSchema.optional().openapi({ param: { name: "status", in: "query" } }),
-      email: z.string().max(320).optional().openapi({ param: { name: "email", in: "query" } }),
+      email: z
+        .string()
+        .max(320)
+        .optional()
+        .openapi({ param: { name: "email", in: "query" } }),
     }),
   },
   responses: {
@@ -25,5 +29,7 @@ const route = createRoute({
 });
 
 export function registerListOrders(app: App) {
-  app.openapi(route, async (c) => c.json(await listOrders(c.get("services"), c.get("admin").merchantId, c.req.valid("query")), 200));
+  app.openapi(route, async (c) =>
+    c.json(await listOrders(c.get("services"), c.get("admin").merchantId, c.req.valid("query")), 200),
+  );
 }

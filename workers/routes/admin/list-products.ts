@@ -22,6 +22,9 @@ const route = createRoute({
 export function registerListAdminProducts(app: App) {
   app.openapi(route, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    return c.json(await listProducts(c.get("services"), c.get("admin").merchantId, { listedOnly: false, limit, cursor }), 200);
+    return c.json(
+      await listProducts(c.get("services"), c.get("admin").merchantId, { listedOnly: false, limit, cursor }),
+      200,
+    );
   });
 }

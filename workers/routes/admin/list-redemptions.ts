@@ -15,7 +15,10 @@ const route = createRoute({
   middleware: [requireAdmin()] as const,
   request: {
     query: PageQuery.extend({
-      status: z.enum(["completed", "reversed"]).optional().openapi({ param: { name: "status", in: "query" } }),
+      status: z
+        .enum(["completed", "reversed"])
+        .optional()
+        .openapi({ param: { name: "status", in: "query" } }),
     }),
   },
   responses: {

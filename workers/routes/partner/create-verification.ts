@@ -31,5 +31,7 @@ const route = createRoute({
 });
 
 export function registerCreateVerification(app: App) {
-  app.openapi(route, async (c) => c.json(await verifyCode(c.get("services"), c.get("partner"), c.req.valid("json").code), 200));
+  app.openapi(route, async (c) =>
+    c.json(await verifyCode(c.get("services"), c.get("partner"), c.req.valid("json").code), 200),
+  );
 }

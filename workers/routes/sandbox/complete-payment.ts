@@ -19,7 +19,11 @@ const route = createRoute({
   },
   responses: {
     200: json(
-      z.object({ paymentId: z.string(), outcome: z.string(), webhook: z.object({ eventId: z.string(), status: z.number().int() }) }),
+      z.object({
+        paymentId: z.string(),
+        outcome: z.string(),
+        webhook: z.object({ eventId: z.string(), status: z.number().int() }),
+      }),
       "The webhook was sent; `status` is what the webhook endpoint answered",
     ),
     ...errorResponses("not_found"),

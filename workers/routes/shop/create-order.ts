@@ -37,7 +37,12 @@ const route = createRoute({
 
 export function registerCreateOrder(app: App) {
   app.openapi(route, async (c) => {
-    const order = await createOrder(c.get("services"), c.req.valid("param").shop, c.req.valid("json"), new URL(c.req.url).origin);
+    const order = await createOrder(
+      c.get("services"),
+      c.req.valid("param").shop,
+      c.req.valid("json"),
+      new URL(c.req.url).origin,
+    );
     return c.json(order, 201);
   });
 }

@@ -10,7 +10,8 @@ const route = createRoute({
   path: "/v1/shops/{shop}/orders/{orderId}",
   tags: ["Shop"],
   summary: "The buyer's order, with its codes once delivered",
-  description: "Authenticate with the order's access token. A wrong token answers 404, like an order that does not exist.",
+  description:
+    "Authenticate with the order's access token. A wrong token answers 404, like an order that does not exist.",
   security: SECURITY.order,
   request: { params: z.object({ shop: ShopParam, orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }) },
   responses: {

@@ -13,7 +13,12 @@ const route = createRoute({
     `Signed with HMAC-SHA256 over \`<timestamp>.<raw body>\` in the \`${SIGNATURE_HEADER}: t=…,v1=…\` header; ` +
     "timestamps older than 5 minutes are refused, and each event id is applied once.",
   request: {
-    headers: z.object({ [SIGNATURE_HEADER]: z.string().optional().openapi({ param: { name: SIGNATURE_HEADER, in: "header" } }) }),
+    headers: z.object({
+      [SIGNATURE_HEADER]: z
+        .string()
+        .optional()
+        .openapi({ param: { name: SIGNATURE_HEADER, in: "header" } }),
+    }),
   },
   responses: {
     200: json(
@@ -29,7 +34,11 @@ export function registerSandboxWebhook(app: App) {
     const services = c.get("services");
     // The signature covers the exact bytes sent: verify the raw body before parsing anything.
     const raw = await c.req.text();
-    const parsed = await sandboxProvider(services).parseWebhook(raw, c.req.header(SIGNATURE_HEADER) ?? null, Math.floor(Date.now() / 1000));
+    const parsed = await sandboxProvider(services).parseWebhook(
+      raw,
+      c.req.header(SIGNATURE_HEADER) ?? null,
+      Math.floor(Date.now() / 1000),
+    );
     if (!parsed.ok) {
       services.log.warn("webhook refused", { reason: parsed.reason });
       throw new ApiError("invalid_signature", `Signature check failed: ${parsed.reason}`);

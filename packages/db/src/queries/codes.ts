@@ -12,10 +12,12 @@ export type CodeSnapshot = Omit<CodeRow, "merchantId" | "createdAt" | "updatedAt
  * Events arrive in any order, so an existing row changes only for a strictly newer version (a
  * repeat or an older snapshot is a no-op), and only if it is this merchant's code.
  */
-export function codeSnapshotStatement(db: Db, merchantId: string, snapshot: CodeSnapshot, at: number) {
+export function codeSnapshotStatement(db: Db, merchantId: string, snapshot: CodeSnapshot, at: number, issuedAt = at) {
+  // created_at is the issue time, not the event's: whichever event of the code lands first
+  // creates the row, and the row must not depend on that order.
   return db
     .insert(codes)
-    .values({ ...snapshot, merchantId, createdAt: at, updatedAt: at })
+    .values({ ...snapshot, merchantId, createdAt: issuedAt, updatedAt: at })
     .onConflictDoUpdate({
       target: codes.id,
       set: { status: snapshot.status, usesRemaining: snapshot.usesRemaining, version: snapshot.version, updatedAt: at },
@@ -30,8 +32,9 @@ export async function upsertCodeSnapshot(
   merchantId: string,
   snapshot: CodeSnapshot,
   at: number,
+  issuedAt = at,
 ): Promise<boolean> {
-  return (await codeSnapshotStatement(db, merchantId, snapshot, at)).length > 0;
+  return (await codeSnapshotStatement(db, merchantId, snapshot, at, issuedAt)).length > 0;
 }
 
 export async function findCode(db: Db, merchantId: string, codeId: string): Promise<CodeRow | null> {
