@@ -78,6 +78,9 @@ export function problemBody(error: ApiError, requestId: string): Problem {
   };
 }
 
+/** Codes whose answers say when to try again. */
+const RETRY_AFTER: ErrorCode[] = ["idempotency_key_in_use", "account_locked", "rate_limited"];
+
 /** Errors every route can answer: bad input (a body of a type it does not take is 415), and our own failures. */
 const ALWAYS: ErrorCode[] = [
   "invalid_request",
@@ -99,10 +102,23 @@ export function errorResponses(...codes: ErrorCode[]) {
     if (!list.includes(code)) list.push(code);
     byStatus.set(status, list);
   }
-  const responses: Record<number, { description: string; content: Record<string, { schema: z.ZodType }> }> = {};
+  const responses: Record<
+    number,
+    { description: string; headers: Record<string, unknown>; content: Record<string, { schema: z.ZodType }> }
+  > = {};
   for (const [status, list] of byStatus) {
+    const retryable = list.some((code) => RETRY_AFTER.includes(code));
     responses[status] = {
       description: list.map((code) => `\`${code}\`: ${ERROR_CODES[code].title}`).join("; "),
+      headers: {
+        "x-request-id": {
+          description: "This request's id, also in the body as `requestId`.",
+          schema: { type: "string" },
+        },
+        ...(retryable
+          ? { "retry-after": { description: "Seconds to wait before trying again.", schema: { type: "integer" } } }
+          : {}),
+      },
       content: {
         "application/problem+json": {
           schema: ProblemSchema.extend({ code: z.enum(list as [ErrorCode, ...ErrorCode[]]) }),

@@ -57,8 +57,30 @@ export const PathId = (name: string, example: string) =>
     .max(128)
     .openapi({ param: { name, in: "path" }, example });
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+/** Headers every response carries, documented once. */
+export const RESPONSE_HEADERS = {
+  "x-request-id": {
+    description: "This request's id (`req_…`); quote it to support. Problem bodies repeat it as `requestId`.",
+    schema: { type: "string" as const },
+  },
+};
+
+/** Headers of an answer to a request that carried an Idempotency-Key. */
+export const REPLAY_HEADERS = {
+  ...RESPONSE_HEADERS,
+  "idempotent-replayed": {
+    description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.",
+    schema: { type: "string" as const, enum: ["true"] },
+  },
+};
+
+export const json = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  headers: Record<string, { description: string; schema: { type: "string"; enum?: string[] } }> = RESPONSE_HEADERS,
+) => ({
   description,
+  headers,
   content: { "application/json": { schema } },
 });
 

@@ -12,13 +12,15 @@ const CHUNK = 500;
 export interface StockLine {
   code: string;
   secret?: string | undefined;
+  /** Where the line sits in an uploaded file; JSON items are numbered from 1 instead. */
+  line?: number | undefined;
 }
 
 export interface ImportReport {
   imported: number;
   duplicates: number;
   rejected: number;
-  /** The first problems found, by line (1-based, header excluded for CSV). */
+  /** The first problems found: the CSV file's line number, or the JSON item's position from 1. */
   errors: { line: number; message: string }[];
 }
 
@@ -26,16 +28,23 @@ export function stockKeeper(ctx: ServiceContext, skuId: string): DurableObjectSt
   return ctx.env.STOCK_KEEPER.get(ctx.env.STOCK_KEEPER.idFromName(skuId));
 }
 
-/** Reads `code,secret` CSV (a header row is optional); quoting and embedded commas follow RFC 4180. */
+/**
+ * Reads `code,secret` CSV (a header row is optional); quoting and embedded commas follow RFC
+ * 4180. Each line keeps its number in the file, so a report points at the line a person sees.
+ */
 export function parseStockCsv(text: string): StockLine[] {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
-  const rows = parsed.data;
-  const first = rows[0]?.map((cell) => cell.trim().toLowerCase());
-  const body = first?.[0] === "code" ? rows.slice(1) : rows;
-  return body.map((row) => ({
-    code: row[0] ?? "",
-    secret: row[1] === undefined || row[1] === "" ? undefined : row[1],
-  }));
+  const rows = Papa.parse<string[]>(text.replace(/^\uFEFF/, "")).data;
+  const lines: StockLine[] = [];
+  for (const [index, row] of rows.entries()) {
+    if (row.every((cell) => cell.trim() === "")) continue;
+    if (lines.length === 0 && row[0]?.trim().toLowerCase() === "code") continue;
+    lines.push({
+      code: row[0] ?? "",
+      secret: row[1] === undefined || row[1] === "" ? undefined : row[1],
+      line: index + 1,
+    });
+  }
+  return lines;
 }
 
 /**
@@ -64,9 +73,10 @@ export async function importStock(
   for (const [index, line] of lines.entries()) {
     const code = normalizeCardSecret(line.code);
     const secret = line.secret?.trim();
-    if (code.length === 0) reject(index + 1, "code is empty");
+    const where = line.line ?? index + 1;
+    if (code.length === 0) reject(where, "code is empty");
     else if (code.length > MAX_FIELD_LENGTH || (secret?.length ?? 0) > MAX_FIELD_LENGTH) {
-      reject(index + 1, `fields may hold at most ${MAX_FIELD_LENGTH} characters`);
+      reject(where, `fields may hold at most ${MAX_FIELD_LENGTH} characters`);
     } else {
       const fingerprint = await ctx.vault.fingerprint(merchantId, code);
       if (seen.has(fingerprint)) {

@@ -39,14 +39,14 @@ describe("POST /v1/admin/skus/{skuId}/stock", () => {
     partnerKey = (await createPartner(merchant)).apiKey;
   });
 
-  it("imports CSV with a header row and quoted fields, counting duplicates and rejecting a line without a code", async () => {
+  it("imports CSV with a header row and quoted fields, counting duplicates and rejecting a line without a code by its line in the file", async () => {
     const res = await csv(merchant, skuId, FILE);
     expectJson(res, 200);
     expect(res.body).toEqual({
       imported: 3,
       duplicates: 1,
       rejected: 1,
-      errors: [{ line: 4, message: "code is empty" }],
+      errors: [{ line: 5, message: "code is empty" }],
     });
     expect(await levels(merchant, skuId)).toEqual({ skuId, available: 3, reserved: 0, sold: 0 });
   });
@@ -58,7 +58,7 @@ describe("POST /v1/admin/skus/{skuId}/stock", () => {
       imported: 0,
       duplicates: 4,
       rejected: 1,
-      errors: [{ line: 4, message: "code is empty" }],
+      errors: [{ line: 5, message: "code is empty" }],
     });
     expect((await levels(merchant, skuId)).available).toBe(3);
   });

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent, requireAdmin } from "../../middleware";
 import { createPartner } from "../../services/partners";
-import { type App, body, IdempotencyKeyHeader, json, SECURITY } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const CreatedPartnerSchema = z
   .object({
@@ -22,7 +22,7 @@ const route = createRoute({
   middleware: [requireAdmin(), idempotent((c) => `admin:${c.get("admin").merchantId}`)] as const,
   request: { headers: IdempotencyKeyHeader, body: body(z.object({ name: z.string().trim().min(1).max(200) })) },
   responses: {
-    201: json(CreatedPartnerSchema, "The partner and its key"),
+    201: json(CreatedPartnerSchema, "The partner and its key", REPLAY_HEADERS),
     ...errorResponses("unauthorized", "csrf_failed", "idempotency_key_reused", "idempotency_key_in_use"),
   },
 });

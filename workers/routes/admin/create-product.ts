@@ -3,7 +3,7 @@ import { errorResponses } from "../../errors";
 import { idempotent, requireAdmin } from "../../middleware";
 import { createProduct } from "../../services/catalog";
 import { PolicySchema, ProductKindSchema, ProductSchema } from "../schemas";
-import { type App, body, IdempotencyKeyHeader, json, MoneySchema, SECURITY } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, MoneySchema, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const NewProductSchema = z
   .object({
@@ -33,7 +33,7 @@ const route = createRoute({
   middleware: [requireAdmin(), idempotent((c) => `admin:${c.get("admin").merchantId}`)] as const,
   request: { headers: IdempotencyKeyHeader, body: body(NewProductSchema) },
   responses: {
-    201: json(ProductSchema, "The product, with the ids of its SKUs"),
+    201: json(ProductSchema, "The product, with the ids of its SKUs", REPLAY_HEADERS),
     ...errorResponses("unauthorized", "csrf_failed", "idempotency_key_reused", "idempotency_key_in_use"),
   },
 });

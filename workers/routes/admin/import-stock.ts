@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
 import { idempotent, requireAdmin } from "../../middleware";
 import { importStock, MAX_FIELD_LENGTH, parseStockCsv, type StockLine } from "../../services/stock";
-import { type App, IdempotencyKeyHeader, json, PathId, SECURITY } from "../shared";
+import { type App, IdempotencyKeyHeader, json, PathId, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const MAX_LINES = 100_000;
 
@@ -56,7 +56,7 @@ const route = createRoute({
     },
   },
   responses: {
-    200: json(ImportReportSchema, "What was imported, what was a duplicate, what was rejected and why"),
+    200: json(ImportReportSchema, "What was imported, what was a duplicate, what was rejected and why", REPLAY_HEADERS),
     ...errorResponses(
       "unauthorized",
       "csrf_failed",

@@ -3,7 +3,7 @@ import { errorResponses } from "../../errors";
 import { idempotent, requirePartner } from "../../middleware";
 import { redeemCode } from "../../services/redemption";
 import { CodeInput, CodeStateSchema } from "../schemas";
-import { type App, body, IdempotencyKeyHeader, json, SECURITY } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const RedeemSchema = z
   .object({
@@ -28,7 +28,7 @@ const route = createRoute({
   middleware: [requirePartner(), idempotent((c) => `partner:${c.get("partner").partnerId}`)] as const,
   request: { headers: IdempotencyKeyHeader, body: body(RedeemSchema) },
   responses: {
-    201: json(RedemptionResultSchema, "Redeemed"),
+    201: json(RedemptionResultSchema, "Redeemed", REPLAY_HEADERS),
     ...errorResponses(
       "unauthorized",
       "code_not_found",

@@ -3,7 +3,7 @@ import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware";
 import { createOrder } from "../../services/orders";
 import { OrderSchema } from "../schemas";
-import { type App, body, IdempotencyKeyHeader, json } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS } from "../shared";
 import { ShopParam } from "./list-products";
 
 const NewOrderSchema = z
@@ -30,7 +30,7 @@ const route = createRoute({
   middleware: [idempotent((c) => `shop:${c.req.param("shop")}`)] as const,
   request: { params: z.object({ shop: ShopParam }), headers: IdempotencyKeyHeader, body: body(NewOrderSchema) },
   responses: {
-    201: json(CreatedOrderSchema, "The order, awaiting payment"),
+    201: json(CreatedOrderSchema, "The order, awaiting payment", REPLAY_HEADERS),
     ...errorResponses("not_found", "insufficient_stock", "idempotency_key_reused", "idempotency_key_in_use"),
   },
 });
