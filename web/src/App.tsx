@@ -1,15 +1,21 @@
+import { lazy, Suspense } from "react";
 import { Link, Route, Routes } from "react-router";
-import { AdminApp } from "./admin/AdminApp";
+import { Loading } from "./components/ui";
 import { LanguageSwitch, useI18n } from "./lib/i18n";
-import { ShopApp } from "./shop/ShopApp";
+
+// A buyer never downloads the admin app, and staff never download the shop.
+const AdminApp = lazy(() => import("./admin/AdminApp").then((module) => ({ default: module.AdminApp })));
+const ShopApp = lazy(() => import("./shop/ShopApp").then((module) => ({ default: module.ShopApp })));
 
 export function App() {
   return (
-    <Routes>
-      <Route path="/admin/*" element={<AdminApp />} />
-      <Route path="/s/:shop/*" element={<ShopApp />} />
-      <Route path="*" element={<Home />} />
-    </Routes>
+    <Suspense fallback={<Loading />}>
+      <Routes>
+        <Route path="/admin/*" element={<AdminApp />} />
+        <Route path="/s/:shop/*" element={<ShopApp />} />
+        <Route path="*" element={<Home />} />
+      </Routes>
+    </Suspense>
   );
 }
 

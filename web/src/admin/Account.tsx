@@ -105,7 +105,10 @@ export function AccountPage() {
             <p>{t("account.scan")}</p>
             <QrCode value={enrolment.otpauthUrl} label={t("account.qrLabel")} />
             <p className="small">
-              {t("account.secret")}: <span className="mono">{enrolment.secret}</span>
+              {t("account.secret")}:{" "}
+              <span className="mono" data-testid="totp-secret">
+                {enrolment.secret}
+              </span>
             </p>
             <div className="field">
               <label htmlFor={`${id}-on`}>{t("signIn.totp")}</label>

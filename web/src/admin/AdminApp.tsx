@@ -16,6 +16,9 @@ import { PartnersPage } from "./Partners";
 import { ProductEditorPage } from "./ProductEditor";
 import { RedemptionsPage } from "./Redemptions";
 import { type Capability, can } from "./roles";
+import { SignInPage } from "./SignIn";
+import { StaffPage } from "./Staff";
+import { StockPage } from "./Stock";
 import {
   AdminContext,
   type AdminContextValue,
@@ -25,9 +28,6 @@ import {
   saveSession,
   useAdmin as useAdminContextOrThrow,
 } from "./session";
-import { SignInPage } from "./SignIn";
-import { StaffPage } from "./Staff";
-import { StockPage } from "./Stock";
 import { TicketsPage } from "./Tickets";
 
 type SessionState =
@@ -126,20 +126,114 @@ export function AdminApp() {
         }
       />
       <Route path="accept-invite" element={<AcceptInvitePage />} />
-      <Route element={context ? <AdminContext.Provider value={context}><AdminLayout /></AdminContext.Provider> : <ToSignIn />}>
+      <Route
+        element={
+          context ? (
+            <AdminContext.Provider value={context}>
+              <AdminLayout />
+            </AdminContext.Provider>
+          ) : (
+            <ToSignIn remember={state.status === "signedOut" && state.reason !== "signedOut"} />
+          )
+        }
+      >
         <Route index element={<DashboardPage />} />
-        <Route path="catalog" element={<Guard need="catalog.read"><CatalogPage /></Guard>} />
-        <Route path="catalog/new" element={<Guard need="catalog.write"><ProductEditorPage /></Guard>} />
-        <Route path="catalog/:productId" element={<Guard need="catalog.read"><ProductEditorPage /></Guard>} />
-        <Route path="stock" element={<Guard need="catalog.read"><StockPage /></Guard>} />
-        <Route path="orders" element={<Guard need="orders.read"><OrdersPage /></Guard>} />
-        <Route path="orders/:orderId" element={<Guard need="orders.read"><OrderDetailPage /></Guard>} />
-        <Route path="redemptions" element={<Guard need="redemptions.read"><RedemptionsPage /></Guard>} />
-        <Route path="desk" element={<Guard need="redemptions.write"><DeskPage /></Guard>} />
-        <Route path="tickets" element={<Guard need="tickets.manage"><TicketsPage /></Guard>} />
-        <Route path="partners" element={<Guard need="partners.manage"><PartnersPage /></Guard>} />
-        <Route path="staff" element={<Guard need="staff.manage"><StaffPage /></Guard>} />
-        <Route path="audit" element={<Guard need="audit.read"><AuditPage /></Guard>} />
+        <Route
+          path="catalog"
+          element={
+            <Guard need="catalog.read">
+              <CatalogPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="catalog/new"
+          element={
+            <Guard need="catalog.write">
+              <ProductEditorPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="catalog/:productId"
+          element={
+            <Guard need="catalog.read">
+              <ProductEditorPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="stock"
+          element={
+            <Guard need="catalog.read">
+              <StockPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="orders"
+          element={
+            <Guard need="orders.read">
+              <OrdersPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="orders/:orderId"
+          element={
+            <Guard need="orders.read">
+              <OrderDetailPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="redemptions"
+          element={
+            <Guard need="redemptions.read">
+              <RedemptionsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="desk"
+          element={
+            <Guard need="redemptions.write">
+              <DeskPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="tickets"
+          element={
+            <Guard need="tickets.manage">
+              <TicketsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="partners"
+          element={
+            <Guard need="partners.manage">
+              <PartnersPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="staff"
+          element={
+            <Guard need="staff.manage">
+              <StaffPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="audit"
+          element={
+            <Guard need="audit.read">
+              <AuditPage />
+            </Guard>
+          }
+        />
         <Route path="account" element={<AccountPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
@@ -147,9 +241,10 @@ export function AdminApp() {
   );
 }
 
-function ToSignIn() {
+/** To the sign-in page, remembering the page to return to unless the staff member signed out. */
+function ToSignIn({ remember }: { remember: boolean }) {
   const location = useLocation();
-  return <Navigate to="/admin/sign-in" replace state={{ from: location.pathname }} />;
+  return <Navigate to="/admin/sign-in" replace state={remember ? { from: location.pathname } : null} />;
 }
 
 function RedirectAfterSignIn() {

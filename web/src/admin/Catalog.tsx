@@ -12,7 +12,7 @@ export function CatalogPage() {
   const { t, money, number } = useI18n();
   const pager = usePager();
   const location = useLocation();
-  const created = (location.state as { created?: string } | null)?.created;
+  const { created, thresholdFailed } = (location.state as { created?: string; thresholdFailed?: boolean } | null) ?? {};
   const products = useLoad(
     (signal) => api.get<Page<Product>>(`/v1/admin/products${query({ limit: 50, cursor: pager.cursor })}`, { signal }),
     [api, pager.cursor],
@@ -33,6 +33,7 @@ export function CatalogPage() {
           {t("catalog.created", { name: created })}
         </Notice>
       ) : null}
+      {created && thresholdFailed ? <Notice tone="warning">{t("catalog.thresholdFailed")}</Notice> : null}
       <ErrorNotice error={products.error} />
       {products.loading && !products.data ? <Loading /> : null}
       {products.data && products.data.data.length === 0 ? <EmptyState>{t("catalog.empty")}</EmptyState> : null}

@@ -4,16 +4,9 @@ import { EmptyState, ErrorNotice, Loading, Notice } from "../components/ui";
 import { query } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { currencyDigits, useI18n } from "../lib/i18n";
+import { timeZone } from "../lib/time-zone";
 import type { Dashboard, Money } from "../lib/types";
 import { useAdmin } from "./session";
-
-function timeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  } catch {
-    return "UTC";
-  }
-}
 
 export function DashboardPage() {
   const { api, me } = useAdmin();
@@ -42,15 +35,24 @@ export function DashboardPage() {
           <div className="kpi-grid">
             <Kpi label={t("dashboard.todaySales")} value={money(d.today.sales)} testId="kpi-today-sales" />
             <Kpi label={t("dashboard.todayOrders")} value={number(d.today.orders)} testId="kpi-today-orders" />
-            <Kpi label={t("dashboard.todayRedemptions")} value={number(d.today.redemptions)} testId="kpi-today-redemptions" />
+            <Kpi
+              label={t("dashboard.todayRedemptions")}
+              value={number(d.today.redemptions)}
+              testId="kpi-today-redemptions"
+            />
             <Kpi label={t("dashboard.weekSales")} value={money(d.week.sales)} testId="kpi-week-sales" />
             <Kpi label={t("dashboard.weekOrders")} value={number(d.week.orders)} testId="kpi-week-orders" />
-            <Kpi label={t("dashboard.weekRedemptions")} value={number(d.week.redemptions)} testId="kpi-week-redemptions" />
+            <Kpi
+              label={t("dashboard.weekRedemptions")}
+              value={number(d.week.redemptions)}
+              testId="kpi-week-redemptions"
+            />
           </div>
           <div className="chart-grid">
             <BarChart
               title={t("dashboard.salesChart")}
-              bars={d.daily.map((day) => ({ label: label(day.date), value: major(day.sales) }))}
+              // A day with more refunds than sales is net negative; the bar shows no sales.
+              bars={d.daily.map((day) => ({ label: label(day.date), value: Math.max(0, major(day.sales)) }))}
               format={(value) => money({ amount: Math.round(value * 10 ** currencyDigits(currency)), currency })}
             />
             <BarChart

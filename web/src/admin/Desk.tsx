@@ -172,10 +172,11 @@ interface BarcodeDetectorLike {
 }
 type BarcodeDetectorCtor = new (options: { formats: string[] }) => BarcodeDetectorLike;
 
+const Detector = (globalThis as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector;
+
 /** Camera scanning where the browser has a BarcodeDetector (Chrome on Android); typing always works. */
 function Scanner({ onCode }: { onCode: (code: string) => void }) {
   const { t } = useI18n();
-  const Detector = (window as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector;
   const [scanning, setScanning] = useState(false);
   const [failed, setFailed] = useState(false);
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -211,7 +212,7 @@ function Scanner({ onCode }: { onCode: (code: string) => void }) {
       stopped = true;
       for (const track of stream?.getTracks() ?? []) track.stop();
     };
-  }, [scanning, Detector, onCode]);
+  }, [scanning, onCode]);
 
   if (!Detector) return null;
   return (

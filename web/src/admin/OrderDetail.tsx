@@ -124,7 +124,15 @@ export function OrderDetailPage() {
   );
 }
 
-function DeliveryRow({ orderId, delivery, canReveal }: { orderId: string; delivery: MaskedDelivery; canReveal: boolean }) {
+function DeliveryRow({
+  orderId,
+  delivery,
+  canReveal,
+}: {
+  orderId: string;
+  delivery: MaskedDelivery;
+  canReveal: boolean;
+}) {
   const { api } = useAdmin();
   const { t } = useI18n();
   const [revealed, setRevealed] = useState<{ code: string; secret?: string } | null>(null);
@@ -136,7 +144,9 @@ function DeliveryRow({ orderId, delivery, canReveal }: { orderId: string; delive
     setError(null);
     try {
       setRevealed(
-        await api.post<{ code: string; secret?: string }>(`/v1/admin/orders/${orderId}/deliveries/${delivery.id}/reveal`),
+        await api.post<{ code: string; secret?: string }>(
+          `/v1/admin/orders/${orderId}/deliveries/${delivery.id}/reveal`,
+        ),
       );
     } catch (reason) {
       setError(reason);
@@ -202,7 +212,8 @@ function OrderActions({
   const refundKey = useRef(newIdempotencyKey());
   const refundable = can("orders.refund") && (order.status === "paid" || order.status === "fulfilled");
   const resendable = can("orders.resend") && order.status === "fulfilled";
-  if (!refundable && !resendable) return null;
+  // After a refund nothing is left to do, but the confirmation stays in view.
+  if (!refundable && !resendable && !message) return null;
 
   const refund = async (event: FormEvent) => {
     event.preventDefault();

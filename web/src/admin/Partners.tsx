@@ -119,7 +119,12 @@ export function PartnersPage() {
                       </td>
                       <td>
                         {key.revokedAt ? null : (
-                          <button type="button" className="button small danger" disabled={busy} onClick={() => revoke(key.id)}>
+                          <button
+                            type="button"
+                            className="button small danger"
+                            disabled={busy}
+                            onClick={() => revoke(key.id)}
+                          >
                             {t("partners.revoke")}
                           </button>
                         )}

@@ -31,9 +31,13 @@ const blankSku = (currency = "CNY"): SkuDraft => ({
   lowStockThreshold: "",
 });
 
+const TEMPLATES = ["mobile_cn", "game_account", "qq", "email"] as const;
+
 interface ProductDraft {
   name: string;
   kind: KindChoice;
+  template: (typeof TEMPLATES)[number];
+  regions: string;
   description: string;
   instructions: string;
   imageUrl: string;
@@ -54,11 +58,12 @@ function skuPayload(draft: SkuDraft, kind: KindChoice, t: (key: MessageKey) => s
   if (!draft.name.trim()) throw new Error(t("product.skuNameRequired"));
   if (amount === null) throw new Error(t("product.priceInvalid"));
   const payload: Record<string, unknown> = { name: draft.name.trim(), price: { amount, currency: draft.currency } };
-  if (kind !== "card_secret") {
+  if (kind === "voucher" || kind === "count_card") {
     const uses = kind === "voucher" ? 1 : Number(draft.uses);
     if (!Number.isInteger(uses) || uses < 1) throw new Error(t("product.usesInvalid"));
     const validDays = draft.validDays.trim() === "" ? null : Number(draft.validDays);
-    if (validDays !== null && (!Number.isInteger(validDays) || validDays < 1)) throw new Error(t("product.validDaysInvalid"));
+    if (validDays !== null && (!Number.isInteger(validDays) || validDays < 1))
+      throw new Error(t("product.validDaysInvalid"));
     payload.policy = { uses, validDays };
   }
   return payload;
@@ -92,6 +97,8 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
   const [draft, setDraft] = useState<ProductDraft>(() => ({
     name: product?.name ?? "",
     kind: product ? kindChoiceOf(product) : "card_secret",
+    template: product?.recharge?.template ?? "mobile_cn",
+    regions: product?.recharge?.template === "game_account" ? product.recharge.regions.join(", ") : "",
     description: product?.description ?? "",
     instructions: product?.instructions ?? "",
     imageUrl: product?.imageUrl ?? "",
@@ -124,14 +131,29 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
         listed: draft.listed,
       };
       if (!product) {
-        const kind = draft.kind === "card_secret" ? "card_secret" : "voucher";
+        const kind = draft.kind === "count_card" ? "voucher" : draft.kind;
+        const recharge =
+          draft.kind !== "direct_recharge"
+            ? {}
+            : draft.template === "game_account"
+              ? {
+                  recharge: {
+                    template: "game_account",
+                    regions: draft.regions
+                      .split(/[,，\n]/)
+                      .map((region) => region.trim())
+                      .filter(Boolean),
+                  },
+                }
+              : { recharge: { template: draft.template } };
         const created = await api.post<Product>(
           "/v1/admin/products",
-          { ...fields, kind, skus: skus.map((sku) => skuPayload(sku, draft.kind, t)) },
+          { ...fields, kind, ...recharge, skus: skus.map((sku) => skuPayload(sku, draft.kind, t)) },
           { idempotencyKey: idempotencyKey.current },
         );
-        // Thresholds are a SKU setting of their own.
-        await Promise.all(
+        idempotencyKey.current = newIdempotencyKey();
+        // Thresholds are a SKU setting of their own; the product exists either way.
+        const thresholds = await Promise.allSettled(
           skus.map((sku, index) => {
             const threshold = thresholdOf(sku);
             const skuId = created.skus[index]?.id;
@@ -140,8 +162,8 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
               : Promise.resolve();
           }),
         );
-        idempotencyKey.current = newIdempotencyKey();
-        navigate("/admin/catalog", { state: { created: created.name } });
+        const thresholdFailed = thresholds.some((result) => result.status === "rejected");
+        navigate("/admin/catalog", { state: { created: created.name, thresholdFailed } });
       } else {
         const updated = await api.patch<Product>(`/v1/admin/products/${product.id}`, {
           ...fields,
@@ -185,7 +207,7 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
         <fieldset className="field" disabled={!editable || product !== null}>
           <legend>{t("catalog.kind")}</legend>
           <div className="radio-row">
-            {(["card_secret", "voucher", "count_card"] as const).map((kind) => (
+            {(["card_secret", "voucher", "count_card", "direct_recharge"] as const).map((kind) => (
               <label key={kind} className="radio">
                 <input
                   type="radio"
@@ -202,6 +224,36 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
             ))}
           </div>
         </fieldset>
+        {draft.kind === "direct_recharge" ? (
+          <div className="field">
+            <label htmlFor={`${id}-template`}>{t("product.recipient")}</label>
+            <select
+              id={`${id}-template`}
+              disabled={!editable || product !== null}
+              value={draft.template}
+              onChange={(event) => set("template", event.target.value as ProductDraft["template"])}
+            >
+              {TEMPLATES.map((template) => (
+                <option key={template} value={template}>
+                  {t(`recipient.${template}`)}
+                </option>
+              ))}
+            </select>
+            {draft.template === "game_account" ? (
+              <>
+                <label htmlFor={`${id}-regions`}>{t("product.regions")}</label>
+                <input
+                  id={`${id}-regions`}
+                  required
+                  disabled={!editable || product !== null}
+                  value={draft.regions}
+                  onChange={(event) => set("regions", event.target.value)}
+                />
+                <p className="hint">{t("product.regionsHint")}</p>
+              </>
+            ) : null}
+          </div>
+        ) : null}
         <div className="field">
           <label htmlFor={`${id}-description`}>{t("product.description")}</label>
           <textarea
@@ -324,7 +376,13 @@ function SkuFields({
     <div className="sku-row" data-testid={`sku-row-${index}`}>
       <div className="field">
         <label htmlFor={`${id}-name`}>{t("product.skuName")}</label>
-        <input id={`${id}-name`} required disabled={disabled} value={draft.name} onChange={(e) => set("name", e.target.value)} />
+        <input
+          id={`${id}-name`}
+          required
+          disabled={disabled}
+          value={draft.name}
+          onChange={(e) => set("name", e.target.value)}
+        />
       </div>
       <div className="field narrow">
         <label htmlFor={`${id}-price`}>{t("catalog.price")}</label>
@@ -340,7 +398,12 @@ function SkuFields({
       </div>
       <div className="field narrow">
         <label htmlFor={`${id}-currency`}>{t("product.currency")}</label>
-        <select id={`${id}-currency`} disabled={disabled} value={draft.currency} onChange={(e) => set("currency", e.target.value)}>
+        <select
+          id={`${id}-currency`}
+          disabled={disabled}
+          value={draft.currency}
+          onChange={(e) => set("currency", e.target.value)}
+        >
           {CURRENCIES.map((currency) => (
             <option key={currency} value={currency}>
               {currency}
@@ -363,23 +426,23 @@ function SkuFields({
           />
         </div>
       ) : null}
-      {kind !== "card_secret" ? (
+      {kind === "voucher" || kind === "count_card" ? (
         existing ? null : (
-        <div className="field narrow">
-          <label htmlFor={`${id}-valid`}>{t("product.validDays")}</label>
-          <input
-            id={`${id}-valid`}
-            type="number"
-            min={1}
-            max={3650}
-            placeholder={t("product.noExpiry")}
-            disabled={disabled}
-            value={draft.validDays}
-            onChange={(e) => set("validDays", e.target.value)}
-          />
-        </div>
+          <div className="field narrow">
+            <label htmlFor={`${id}-valid`}>{t("product.validDays")}</label>
+            <input
+              id={`${id}-valid`}
+              type="number"
+              min={1}
+              max={3650}
+              placeholder={t("product.noExpiry")}
+              disabled={disabled}
+              value={draft.validDays}
+              onChange={(e) => set("validDays", e.target.value)}
+            />
+          </div>
         )
-      ) : (
+      ) : kind === "direct_recharge" ? null : (
         <div className="field narrow">
           <label htmlFor={`${id}-low`}>{t("product.lowStock")}</label>
           <input
@@ -487,7 +550,8 @@ function ExistingSku({
     currency: sku.price.currency,
     uses: String(sku.policy.uses),
     validDays: sku.policy.validDays === null ? "" : String(sku.policy.validDays),
-    lowStockThreshold: sku.lowStockThreshold === null || sku.lowStockThreshold === undefined ? "" : String(sku.lowStockThreshold),
+    lowStockThreshold:
+      sku.lowStockThreshold === null || sku.lowStockThreshold === undefined ? "" : String(sku.lowStockThreshold),
   }));
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
@@ -522,7 +586,7 @@ function ExistingSku({
         <span className="mono">{sku.id}</span>
         {" · "}
         {sku.available === null ? t("catalog.minted") : t("stock.availableN", { n: number(sku.available) })}
-        {kind !== "card_secret"
+        {kind === "voucher" || kind === "count_card"
           ? ` · ${t("product.usesN", { n: sku.policy.uses })}${sku.policy.validDays ? ` · ${t("product.validDaysN", { n: sku.policy.validDays })}` : ""}`
           : ""}
       </p>

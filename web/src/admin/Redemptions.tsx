@@ -18,7 +18,9 @@ export function RedemptionsPage() {
   const [busyId, setBusyId] = useState<string | null>(null);
   const redemptions = useLoad(
     (signal) =>
-      api.get<Page<Redemption>>(`/v1/admin/redemptions${query({ status, cursor: pager.cursor, limit: 25 })}`, { signal }),
+      api.get<Page<Redemption>>(`/v1/admin/redemptions${query({ status, cursor: pager.cursor, limit: 25 })}`, {
+        signal,
+      }),
     [api, status, pager.cursor],
   );
 
@@ -72,7 +74,9 @@ export function RedemptionsPage() {
       ) : null}
       <ErrorNotice error={error ?? redemptions.error} />
       {redemptions.loading && !redemptions.data ? <Loading /> : null}
-      {redemptions.data && redemptions.data.data.length === 0 ? <EmptyState>{t("redemptions.empty")}</EmptyState> : null}
+      {redemptions.data && redemptions.data.data.length === 0 ? (
+        <EmptyState>{t("redemptions.empty")}</EmptyState>
+      ) : null}
       {redemptions.data && redemptions.data.data.length > 0 ? (
         <div className="table-wrap">
           <table>
@@ -101,13 +105,13 @@ export function RedemptionsPage() {
                       "—"
                     )}
                   </td>
-                  <td className="mono">
-                    {redemption.partnerId ?? (redemption.staffId ? t("redemptions.desk") : "—")}
-                  </td>
+                  <td className="mono">{redemption.partnerId ?? (redemption.staffId ? t("redemptions.desk") : "—")}</td>
                   <td>{redemption.location ?? "—"}</td>
                   <td>
                     <StatusBadge status={redemption.status} />
-                    {redemption.reversedAt ? <span className="muted small"> {dateTime(redemption.reversedAt)}</span> : null}
+                    {redemption.reversedAt ? (
+                      <span className="muted small"> {dateTime(redemption.reversedAt)}</span>
+                    ) : null}
                   </td>
                   {can("redemptions.write") ? (
                     <td>

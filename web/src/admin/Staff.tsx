@@ -1,5 +1,6 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, useId, useRef, useState } from "react";
 import { EmptyState, ErrorNotice, Loading, ShownOnce } from "../components/ui";
+import { newIdempotencyKey } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { MessageKey } from "../lib/messages";
@@ -18,6 +19,7 @@ export function StaffPage() {
   const [invite, setInvite] = useState<{ email: string; token: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const inviteKey = useRef(newIdempotencyKey());
 
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -35,11 +37,12 @@ export function StaffPage() {
   const inviteStaff = (event: FormEvent) => {
     event.preventDefault();
     void act(async () => {
-      const created = await api.post<{ id: string; email: string; role: Role; inviteToken: string }>("/v1/admin/staff", {
-        email: email.trim(),
-        name: name.trim(),
-        role,
-      });
+      const created = await api.post<{ id: string; email: string; role: Role; inviteToken: string }>(
+        "/v1/admin/staff",
+        { email: email.trim(), name: name.trim(), role },
+        { idempotencyKey: inviteKey.current },
+      );
+      inviteKey.current = newIdempotencyKey();
       setInvite({ email: created.email, token: created.inviteToken });
       setEmail("");
       setName("");
@@ -101,7 +104,12 @@ export function StaffPage() {
                 return (
                   <tr key={member.id}>
                     <td>{member.name}</td>
-                    <td>{member.email}</td>
+                    <td>
+                      {member.email}
+                      {member.status === "invited" ? (
+                        <span className="badge badge-warning">{t("staff.invited")}</span>
+                      ) : null}
+                    </td>
                     <td>
                       <label className="sr-only" htmlFor={`${id}-role-${member.id}`}>
                         {t("staff.roleOf", { email: member.email })}

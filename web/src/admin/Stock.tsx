@@ -127,12 +127,8 @@ function UploadForm({
       }
       const result = await uploadStock(
         parsed.lines,
-        (csv, idempotencyKey, signal) =>
-          api.send<ImportReport>("POST", `/v1/admin/skus/${selected}/stock`, {
-            text: { contentType: "text/csv", body: csv },
-            idempotencyKey,
-            signal,
-          }),
+        (body, idempotencyKey, signal) =>
+          api.send<ImportReport>("POST", `/v1/admin/skus/${selected}/stock`, { json: body, idempotencyKey, signal }),
         setProgress,
         controller.signal,
       );
@@ -198,7 +194,11 @@ function UploadForm({
       ) : null}
       <ErrorNotice error={error} title={t("stock.uploadFailed")} />
       {shown ? (
-        <div className={report ? "report done" : "report"} data-testid="import-report" role={report ? "status" : undefined}>
+        <div
+          className={report ? "report done" : "report"}
+          data-testid="import-report"
+          role={report ? "status" : undefined}
+        >
           {report ? <p className="notice-title">{t("stock.reportDone")}</p> : null}
           <dl className="report-grid">
             <div>
@@ -217,7 +217,10 @@ function UploadForm({
           {shown.errors.length > 0 ? (
             <details open={shown.errors.length <= 20}>
               <summary>
-                {t("stock.rejectedLines", { shown: number(Math.min(shown.errors.length, 500)), total: number(shown.rejected) })}
+                {t("stock.rejectedLines", {
+                  shown: number(Math.min(shown.errors.length, 500)),
+                  total: number(shown.rejected),
+                })}
               </summary>
               <ul className="rejected-list">
                 {shown.errors.slice(0, 500).map((entry) => (

@@ -4,7 +4,7 @@
 import { createContext, useContext } from "react";
 import { ApiProblem, type RequestOptions, request } from "../lib/api";
 import type { Me, Role } from "../lib/types";
-import { type Capability, can } from "./roles";
+import type { Capability } from "./roles";
 
 export interface StoredSession {
   me: Me;
@@ -88,5 +88,3 @@ export function useAdmin(): AdminContextValue {
   if (!value) throw new Error("useAdmin outside a signed-in admin page");
   return value;
 }
-
-export { can };

@@ -17,7 +17,6 @@ export interface StockLine {
 
 export interface ParsedFile {
   lines: StockLine[];
-  hadHeader: boolean;
 }
 
 const isBlank = (row: string[]) => row.every((cell) => cell.trim() === "");
@@ -26,7 +25,6 @@ const isBlank = (row: string[]) => row.every((cell) => cell.trim() === "");
 export function parseStockText(text: string): ParsedFile {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: false });
   const lines: StockLine[] = [];
-  let hadHeader = false;
   let first = true;
   // Papa keeps one row per physical line (codes hold no quoted newlines), so index + 1 is the
   // line number the merchant sees in an editor.
@@ -34,14 +32,11 @@ export function parseStockText(text: string): ParsedFile {
     if (!Array.isArray(row) || isBlank(row)) return;
     if (first) {
       first = false;
-      if (row[0]?.trim().toLowerCase() === "code") {
-        hadHeader = true;
-        return;
-      }
+      if (row[0]?.trim().toLowerCase() === "code") return;
     }
     lines.push({ line: index + 1, code: row[0] ?? "", secret: row[1] ?? "" });
   });
-  return { lines, hadHeader };
+  return { lines };
 }
 
 export function parseStockFile(file: File): Promise<ParsedFile> {
@@ -54,9 +49,14 @@ export function chunksOf<T>(items: T[], size = CHUNK_LINES): T[][] {
   return chunks;
 }
 
-/** The CSV body of one chunk, with a header so the server never mistakes a code for one. */
-export function chunkCsv(chunk: StockLine[]): string {
-  return Papa.unparse({ fields: ["code", "secret"], data: chunk.map((line) => [line.code, line.secret]) }, { newline: "\n" });
+/** The largest field the JSON form of the import accepts; longer lines are refused here, by line. */
+export const MAX_FIELD = 1_024;
+
+/** The JSON body of one chunk: the server numbers its report by position in `items`, from 1. */
+export function chunkBody(chunk: StockLine[]) {
+  return {
+    items: chunk.map((line) => (line.secret.trim() ? { code: line.code, secret: line.secret } : { code: line.code })),
+  };
 }
 
 export interface UploadProgress {
@@ -67,11 +67,18 @@ export interface UploadProgress {
   report: ImportReport;
 }
 
-export type SendChunk = (csv: string, idempotencyKey: string, signal: AbortSignal) => Promise<ImportReport>;
+export type SendChunk = (
+  body: ReturnType<typeof chunkBody>,
+  idempotencyKey: string,
+  signal: AbortSignal,
+) => Promise<ImportReport>;
 
 const retryable = (error: unknown) =>
   error instanceof ApiProblem &&
-  (error.status === 0 || error.status >= 500 || error.code === "idempotency_key_in_use" || error.code === "rate_limited");
+  (error.status === 0 ||
+    error.status >= 500 ||
+    error.code === "idempotency_key_in_use" ||
+    error.code === "rate_limited");
 
 export async function uploadStock(
   lines: StockLine[],
@@ -80,17 +87,24 @@ export async function uploadStock(
   signal: AbortSignal,
   { chunkSize = CHUNK_LINES, attempts = 4, backoffMs = 1_000 } = {},
 ): Promise<ImportReport> {
-  const chunks = chunksOf(lines, chunkSize);
   const report: ImportReport = { imported: 0, duplicates: 0, rejected: 0, errors: [] };
-  let sentLines = 0;
+  const sendable: StockLine[] = [];
+  for (const line of lines) {
+    if (line.code.length > MAX_FIELD || line.secret.length > MAX_FIELD) {
+      report.rejected++;
+      report.errors.push({ line: line.line, message: `fields may hold at most ${MAX_FIELD} characters` });
+    } else sendable.push(line);
+  }
+  const chunks = chunksOf(sendable, chunkSize);
+  let sentLines = lines.length - sendable.length;
   onProgress({ sentLines, totalLines: lines.length, chunk: 0, chunks: chunks.length, report });
   for (const [index, chunk] of chunks.entries()) {
     const key = crypto.randomUUID();
-    const csv = chunkCsv(chunk);
+    const body = chunkBody(chunk);
     let result: ImportReport | undefined;
     for (let attempt = 1; ; attempt++) {
       try {
-        result = await send(csv, key, signal);
+        result = await send(body, key, signal);
         break;
       } catch (error) {
         if (signal.aborted || attempt >= attempts || !retryable(error)) throw error;
@@ -103,6 +117,7 @@ export async function uploadStock(
     for (const error of result.errors) {
       report.errors.push({ line: chunk[error.line - 1]?.line ?? error.line, message: error.message });
     }
+    report.errors.sort((a, b) => a.line - b.line);
     sentLines += chunk.length;
     onProgress({ sentLines, totalLines: lines.length, chunk: index + 1, chunks: chunks.length, report: { ...report } });
   }

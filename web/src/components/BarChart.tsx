@@ -32,15 +32,28 @@ export function BarChart({
   return (
     <figure className="chart">
       <figcaption id={titleId}>{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={titleId} className={`chart-svg chart-${tone}`}>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-labelledby={titleId}
+        className={`chart-svg chart-${tone}`}
+      >
+        <title>{title}</title>
         <line className="chart-axis" x1={left} x2={width - left} y1={top + plotHeight} y2={top + plotHeight} />
         {bars.map((bar, index) => {
           const barHeight = (bar.value / max) * plotHeight;
           const x = left + index * slot + (slot - barWidth) / 2;
           const y = top + plotHeight - barHeight;
           return (
-            <g key={`${bar.label}-${index}`}>
-              <rect className="chart-bar" x={x} y={y} width={barWidth} height={Math.max(barHeight, bar.value > 0 ? 1 : 0)} rx={2}>
+            <g key={bar.label}>
+              <rect
+                className="chart-bar"
+                x={x}
+                y={y}
+                width={barWidth}
+                height={Math.max(barHeight, bar.value > 0 ? 1 : 0)}
+                rx={2}
+              >
                 <title>{`${bar.label}: ${format(bar.value)}`}</title>
               </rect>
               {index % labelEvery === 0 || index === bars.length - 1 ? (
@@ -52,17 +65,20 @@ export function BarChart({
           );
         })}
       </svg>
-      <table className="sr-only">
-        <caption>{title}</caption>
-        <tbody>
-          {bars.map((bar, index) => (
-            <tr key={`${bar.label}-${index}`}>
-              <th scope="row">{bar.label}</th>
-              <td>{format(bar.value)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {/* Tables ignore overflow, so the wrapper, not the table, is visually hidden. */}
+      <div className="sr-only">
+        <table>
+          <caption>{title}</caption>
+          <tbody>
+            {bars.map((bar) => (
+              <tr key={bar.label}>
+                <th scope="row">{bar.label}</th>
+                <td>{format(bar.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

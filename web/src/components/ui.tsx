@@ -179,26 +179,6 @@ export function Pager({
   );
 }
 
-export function Field({
-  label,
-  hint,
-  children,
-  id,
-}: {
-  label: ReactNode;
-  hint?: ReactNode;
-  children: ReactNode;
-  id: string;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint ? <p className="hint">{hint}</p> : null}
-    </div>
-  );
-}
-
 export function EmptyState({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }

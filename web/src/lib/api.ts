@@ -28,8 +28,6 @@ export class ApiProblem extends Error {
 
 export interface RequestOptions {
   json?: unknown;
-  /** A non-JSON body, e.g. a CSV chunk. */
-  text?: { contentType: string; body: string };
   bearer?: string;
   csrfToken?: string;
   idempotencyKey?: string;
@@ -39,7 +37,6 @@ export interface RequestOptions {
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.json !== undefined) headers["content-type"] = "application/json";
-  if (options.text) headers["content-type"] = options.text.contentType;
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   if (options.csrfToken) headers["x-csrf-token"] = options.csrfToken;
   if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
@@ -48,7 +45,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     res = await fetch(path, {
       method,
       headers,
-      body: options.text ? options.text.body : options.json === undefined ? undefined : JSON.stringify(options.json),
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
       credentials: "same-origin",
       signal: options.signal,
     });
@@ -67,7 +64,13 @@ export async function request<T>(method: string, path: string, options: RequestO
     }
   }
   if (!res.ok) {
-    const problem = (body ?? {}) as { code?: string; detail?: string; title?: string; requestId?: string; errors?: FieldError[] };
+    const problem = (body ?? {}) as {
+      code?: string;
+      detail?: string;
+      title?: string;
+      requestId?: string;
+      errors?: FieldError[];
+    };
     const retryAfter = Number(res.headers.get("retry-after"));
     throw new ApiProblem(
       res.status,

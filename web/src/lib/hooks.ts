@@ -40,25 +40,3 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { data, error, loading, reload, setData };
 }
-
-/** Runs an action, tracking whether it is busy and what it failed with. */
-export function useAction<A extends unknown[], R>(action: (...args: A) => Promise<R>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = useCallback(
-    async (...args: A): Promise<R | undefined> => {
-      setBusy(true);
-      setError(null);
-      try {
-        return await action(...args);
-      } catch (reason) {
-        setError(reason);
-        return undefined;
-      } finally {
-        setBusy(false);
-      }
-    },
-    [action],
-  );
-  return { run, busy, error, setError };
-}

@@ -78,9 +78,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t(key, vars) {
         const template = dict[key] ?? messages.en[key] ?? key;
         if (!vars) return template;
-        return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-          name in vars ? String(vars[name]) : whole,
-        );
+        return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
       },
       money(money) {
         if (!money) return "—";

@@ -3,7 +3,14 @@ import type { Money } from "./api";
 
 export type { Money };
 
-export type ProductKind = "card_secret" | "voucher";
+export type ProductKind = "card_secret" | "voucher" | "direct_recharge";
+
+/** What a direct top-up (直充) asks the buyer for at checkout. */
+export type RechargeTemplate =
+  | { template: "mobile_cn" }
+  | { template: "game_account"; regions: string[] }
+  | { template: "qq" }
+  | { template: "email" };
 
 export interface Policy {
   uses: number;
@@ -27,6 +34,7 @@ export interface Product {
   instructions: string | null;
   imageUrl?: string | null;
   listed: boolean;
+  recharge?: RechargeTemplate | null;
   skus: Sku[];
   createdAt: string;
 }
@@ -162,7 +170,13 @@ export interface Dashboard {
   today: { sales: Money; orders: number; redemptions: number };
   week: { sales: Money; orders: number; redemptions: number };
   daily: DayFigures[];
-  stockAlerts: { skuId: string; productName: string; skuName: string; available: number; lowStockThreshold: number | null }[];
+  stockAlerts: {
+    skuId: string;
+    productName: string;
+    skuName: string;
+    available: number;
+    lowStockThreshold: number | null;
+  }[];
 }
 
 export interface Partner {
@@ -177,6 +191,7 @@ export interface StaffMember {
   email: string;
   name: string;
   role: Role;
+  status?: "active" | "invited";
   totpEnabled: boolean;
   createdAt: string;
   invitedBy: string | null;

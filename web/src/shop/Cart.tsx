@@ -6,7 +6,7 @@ import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { CreatedOrder, Money, Product } from "../lib/types";
 import { shopPath, useShop } from "./ShopApp";
-import { rememberedEmail, rememberEmail, useCart, useSavedOrders } from "./storage";
+import { lineKey, rememberEmail, rememberedEmail, useCart, useSavedOrders } from "./storage";
 
 /** The path of a checkout URL on this site, so the SPA can route to it without a reload. */
 export function localPath(url: string): string | null {
@@ -32,7 +32,8 @@ export function CartPage() {
   // One key per checkout attempt: a double submit or a retried request never places two orders.
   const checkoutKey = useRef(newIdempotencyKey());
   const catalog = useLoad(
-    (signal) => request<Page<Product>>("GET", `/v1/shops/${encodeURIComponent(shop.slug)}/products?limit=100`, { signal }),
+    (signal) =>
+      request<Page<Product>>("GET", `/v1/shops/${encodeURIComponent(shop.slug)}/products?limit=100`, { signal }),
     [shop.slug, soldOut],
   );
   const availability = new Map<string, number | null>();
@@ -43,7 +44,10 @@ export function CartPage() {
   const lines = cart.lines;
   const currency = lines[0]?.unitPrice.currency ?? "CNY";
   const mixed = lines.some((line) => line.unitPrice.currency !== currency);
-  const total: Money = { amount: lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0), currency };
+  const total: Money = {
+    amount: lines.reduce((sum, line) => sum + line.unitPrice.amount * line.quantity, 0),
+    currency,
+  };
   const unavailable = lines.filter((line) => {
     if (!catalog.data) return false;
     if (!availability.has(line.skuId)) return true;
@@ -58,7 +62,14 @@ export function CartPage() {
     setSoldOut(false);
     try {
       const order = await request<CreatedOrder>("POST", `/v1/shops/${encodeURIComponent(shop.slug)}/orders`, {
-        json: { email: email.trim(), items: lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })) },
+        json: {
+          email: email.trim(),
+          items: lines.map((line) => ({
+            skuId: line.skuId,
+            quantity: line.quantity,
+            ...(line.recipient ? { recipient: line.recipient } : {}),
+          })),
+        },
         idempotencyKey: checkoutKey.current,
       });
       rememberEmail(email.trim());
@@ -109,7 +120,7 @@ export function CartPage() {
             {lines.map((line) => {
               const out = unavailable.includes(line);
               return (
-                <li key={line.skuId} className={out ? "cart-line unavailable" : "cart-line"}>
+                <li key={lineKey(line)} className={out ? "cart-line unavailable" : "cart-line"}>
                   <div>
                     <p className="cart-name">
                       {line.productId ? (
@@ -121,25 +132,32 @@ export function CartPage() {
                     <p className="muted small">
                       {line.skuName} · {money(line.unitPrice)}
                     </p>
+                    {line.recipient ? (
+                      <p className="small">
+                        {t("recipient.for", { recipient: Object.values(line.recipient).join(" · ") })}
+                      </p>
+                    ) : null}
                     {out ? <p className="error-text small">{t("shop.lineSoldOut")}</p> : null}
                   </div>
                   <div className="cart-qty">
-                    <label htmlFor={`${id}-${line.skuId}`} className="sr-only">
+                    <label htmlFor={`${id}-${lineKey(line)}`} className="sr-only">
                       {t("shop.quantityOf", { name: line.productName })}
                     </label>
                     <input
-                      id={`${id}-${line.skuId}`}
+                      id={`${id}-${lineKey(line)}`}
                       type="number"
                       min={0}
                       max={100}
                       value={line.quantity}
-                      onChange={(event) => cart.setQuantity(line.skuId, Number(event.target.value) || 0)}
+                      onChange={(event) => cart.setQuantity(lineKey(line), Number(event.target.value) || 0)}
                     />
-                    <button type="button" className="button small" onClick={() => cart.remove(line.skuId)}>
+                    <button type="button" className="button small" onClick={() => cart.remove(lineKey(line))}>
                       {t("remove")}
                     </button>
                   </div>
-                  <p className="cart-subtotal">{money({ ...line.unitPrice, amount: line.unitPrice.amount * line.quantity })}</p>
+                  <p className="cart-subtotal">
+                    {money({ ...line.unitPrice, amount: line.unitPrice.amount * line.quantity })}
+                  </p>
                 </li>
               );
             })}

@@ -27,7 +27,9 @@ export function MyOrdersPage() {
                 {dateTime(order.createdAt)} {order.total ? `· ${money(order.total)}` : ""}
               </span>
               {order.items ? (
-                <p className="small">{order.items.map((item) => `${item.productName} × ${item.quantity}`).join(", ")}</p>
+                <p className="small">
+                  {order.items.map((item) => `${item.productName} × ${item.quantity}`).join(", ")}
+                </p>
               ) : null}
             </li>
           ))}

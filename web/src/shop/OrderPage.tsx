@@ -142,7 +142,8 @@ function OrderView({ orderId, token, onForbidden }: { orderId: string; token: st
     );
     navigate(shopPath(shop.slug, "/cart"));
   };
-  const payPath = order.payment?.provider === "sandbox" ? shopPath(shop.slug, `/pay/sandbox/${order.payment.id}`) : null;
+  const payPath =
+    order.payment?.provider === "sandbox" ? shopPath(shop.slug, `/pay/sandbox/${order.payment.id}`) : null;
   const accessLink = `${window.location.origin}${shopPath(shop.slug, `/orders/${order.id}`)}#t=${encodeURIComponent(token)}`;
 
   return (
@@ -272,10 +273,10 @@ function Deliveries({ order }: { order: ShopOrder }) {
           <div key={skuId} className="card stack">
             <h3>{group[0]?.productName}</h3>
             <ul className="code-list">
-              {group.map((delivery, index) => (
-                <li key={`${delivery.code}-${index}`} className="code-card" data-testid="delivery">
+              {group.map((delivery) => (
+                <li key={delivery.code} className="code-card" data-testid="delivery">
                   <div className="code-main">
-                    <p className="code-label">{t("shop.code")}</p>
+                    <p className="code-label">{t(kindOf(delivery) === "voucher" ? "shop.voucherCode" : "shop.code")}</p>
                     <p className="mono code-text" data-testid="delivery-code">
                       {delivery.code}
                     </p>
@@ -288,7 +289,10 @@ function Deliveries({ order }: { order: ShopOrder }) {
                       </>
                     ) : null}
                     <div className="actions">
-                      <CopyButton text={delivery.code} label={t("shop.copyCode")} />
+                      <CopyButton
+                        text={delivery.code}
+                        label={t(kindOf(delivery) === "voucher" ? "shop.copyVoucher" : "shop.copyCode")}
+                      />
                       {delivery.secret ? <CopyButton text={delivery.secret} label={t("shop.copySecret")} /> : null}
                     </div>
                   </div>

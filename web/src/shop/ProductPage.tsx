@@ -2,26 +2,19 @@ import { useId, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { Markdown } from "../components/Markdown";
 import { ErrorNotice, Loading, Notice } from "../components/ui";
-import { ApiProblem, type Page, request } from "../lib/api";
+import { ApiProblem, request } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { Product } from "../lib/types";
 import { availabilityOf } from "./Products";
+import { emptyRecipient, RecipientFields, recipientComplete } from "./RecipientFields";
 import { shopPath, useShop } from "./ShopApp";
 import { MAX_QUANTITY, useCart } from "./storage";
 
-async function loadProduct(shop: string, productId: string, signal: AbortSignal): Promise<Product> {
-  const base = `/v1/shops/${encodeURIComponent(shop)}/products`;
-  try {
-    return await request<Product>("GET", `${base}/${encodeURIComponent(productId)}`, { signal });
-  } catch (error) {
-    if (!(error instanceof ApiProblem) || error.status !== 404) throw error;
-    // Servers without the single-product route: the listed catalog has the same product.
-    const page = await request<Page<Product>>("GET", `${base}?limit=100`, { signal });
-    const found = page.data.find((product) => product.id === productId);
-    if (!found) throw error;
-    return found;
-  }
+function loadProduct(shop: string, productId: string, signal: AbortSignal): Promise<Product> {
+  return request<Product>("GET", `/v1/shops/${encodeURIComponent(shop)}/products/${encodeURIComponent(productId)}`, {
+    signal,
+  });
 }
 
 export function ProductPage() {
@@ -35,6 +28,8 @@ export function ProductPage() {
   const [skuId, setSkuId] = useState<string | null>(null);
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState(false);
+  const [recipient, setRecipient] = useState<Record<string, string> | null>(null);
+  const [recipientMissing, setRecipientMissing] = useState(false);
 
   if (product.error) {
     return (
@@ -55,10 +50,18 @@ export function ProductPage() {
   const firstInStock = p.skus.find((s) => s.available === null || s.available > 0);
   const sku = p.skus.find((s) => s.id === skuId) ?? firstInStock ?? p.skus[0];
   const skuSoldOut = sku ? sku.available !== null && sku.available <= 0 : true;
-  const maxQuantity = sku?.available === null || sku?.available === undefined ? MAX_QUANTITY : Math.min(sku.available, MAX_QUANTITY);
+  const maxQuantity =
+    sku?.available === null || sku?.available === undefined ? MAX_QUANTITY : Math.min(sku.available, MAX_QUANTITY);
+
+  const template = p.kind === "direct_recharge" ? (p.recharge ?? null) : null;
+  const currentRecipient = template ? (recipient ?? emptyRecipient(template)) : null;
 
   const add = (checkout: boolean) => {
     if (!sku || skuSoldOut) return;
+    if (template && currentRecipient && !recipientComplete(template, currentRecipient)) {
+      setRecipientMissing(true);
+      return;
+    }
     cart.add({
       skuId: sku.id,
       productId: p.id,
@@ -67,6 +70,7 @@ export function ProductPage() {
       kind: p.kind,
       unitPrice: sku.price,
       quantity: Math.max(1, Math.min(quantity, maxQuantity)),
+      ...(currentRecipient ? { recipient: currentRecipient } : {}),
     });
     if (checkout) navigate(shopPath(shop.slug, "/cart"));
     else setAdded(true);
@@ -82,7 +86,11 @@ export function ProductPage() {
         <div className="stack">
           <h1>{p.name}</h1>
           <Markdown source={p.description} className="description" />
-          {soldOut ? <Notice tone="warning" title={t("shop.soldOut")}>{t("shop.soldOutBody")}</Notice> : null}
+          {soldOut ? (
+            <Notice tone="warning" title={t("shop.soldOut")}>
+              {t("shop.soldOutBody")}
+            </Notice>
+          ) : null}
           {p.skus.length > 1 ? (
             <fieldset className="sku-choice">
               <legend>{t("shop.chooseSku")}</legend>
@@ -115,6 +123,7 @@ export function ProductPage() {
               <span className="price" data-testid="price">
                 {money(sku.price)}
               </span>
+              {p.skus.length === 1 ? <span className="muted">{sku.name}</span> : null}
               <span className="muted">
                 {sku.available === null
                   ? t("shop.inStock")
@@ -123,6 +132,32 @@ export function ProductPage() {
                     : t("shop.soldOut")}
               </span>
             </p>
+          ) : null}
+          {sku && p.kind === "voucher" ? (
+            <p className="muted small" data-testid="policy">
+              {t("shop.policy", {
+                uses: t("shop.usesN", { n: sku.policy.uses }),
+                validity: sku.policy.validDays ? t("shop.validDaysN", { n: sku.policy.validDays }) : t("shop.noExpiry"),
+              })}
+            </p>
+          ) : null}
+          {template && currentRecipient && !skuSoldOut ? (
+            <>
+              <RecipientFields
+                template={template}
+                value={currentRecipient}
+                onChange={(next) => {
+                  setRecipient(next);
+                  setRecipientMissing(false);
+                  setAdded(false);
+                }}
+              />
+              {recipientMissing ? (
+                <Notice tone="error" live>
+                  {t("recipient.invalid")}
+                </Notice>
+              ) : null}
+            </>
           ) : null}
           {!skuSoldOut ? (
             <div className="buy-row">

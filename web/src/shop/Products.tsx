@@ -17,7 +17,8 @@ export function ProductsPage() {
   const shop = useShop();
   const { t, money, number } = useI18n();
   const products = useLoad(
-    (signal) => request<Page<Product>>("GET", `/v1/shops/${encodeURIComponent(shop.slug)}/products?limit=100`, { signal }),
+    (signal) =>
+      request<Page<Product>>("GET", `/v1/shops/${encodeURIComponent(shop.slug)}/products?limit=100`, { signal }),
     [shop.slug],
   );
 

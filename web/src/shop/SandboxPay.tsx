@@ -50,9 +50,16 @@ export function SandboxPayPage() {
           <p className="muted small">
             {t("pay.order")} <span className="mono">{p.orderId}</span>
           </p>
-          {p.status === "pending" ? (
+          {p.status === "failed" ? <Notice tone="warning">{t("pay.previousFailed")}</Notice> : null}
+          {/* A failed attempt may be paid again, as with a real provider's checkout. */}
+          {p.status === "pending" || p.status === "failed" ? (
             <div className="actions stretch">
-              <button type="button" className="button primary big" disabled={busy} onClick={() => complete("succeeded")}>
+              <button
+                type="button"
+                className="button primary big"
+                disabled={busy}
+                onClick={() => complete("succeeded")}
+              >
                 {t("pay.pay", { amount: money(p.amount) })}
               </button>
               <button type="button" className="button danger" disabled={busy} onClick={() => complete("failed")}>

@@ -26,15 +26,18 @@ export const shopPath = (shop: string, rest = "") => `/s/${encodeURIComponent(sh
 export function ShopApp() {
   const { shop: slug = "" } = useParams();
   const { setDefaultLocale, t } = useI18n();
-  const info = useLoad(async (signal) => {
-    try {
-      return await request<ShopInfo>("GET", `/v1/shops/${encodeURIComponent(slug)}`, { signal });
-    } catch (error) {
-      // The shop's own page still works without its profile; the catalog says whether it exists.
-      if (error instanceof ApiProblem && error.status !== 0) return { slug, name: slug, locale: "zh-CN" };
-      throw error;
-    }
-  }, [slug]);
+  const info = useLoad(
+    async (signal) => {
+      try {
+        return await request<ShopInfo>("GET", `/v1/shops/${encodeURIComponent(slug)}`, { signal });
+      } catch (error) {
+        // The shop's own page still works without its profile; the catalog says whether it exists.
+        if (error instanceof ApiProblem && error.status !== 0) return { slug, name: slug, locale: "zh-CN" };
+        throw error;
+      }
+    },
+    [slug],
+  );
 
   useEffect(() => {
     const locale = toLocale(info.data?.locale);

@@ -11,7 +11,13 @@ export interface CartLine {
   kind: ProductKind;
   unitPrice: Money;
   quantity: number;
+  /** Direct top-ups: the account to credit, as the product's template asks. */
+  recipient?: Record<string, string>;
 }
+
+/** A cart line is one SKU, for one recipient where the SKU is a top-up. */
+export const lineKey = (line: Pick<CartLine, "skuId" | "recipient">) =>
+  line.recipient ? `${line.skuId}:${JSON.stringify(line.recipient)}` : line.skuId;
 
 export interface SavedOrder {
   orderId: string;
@@ -56,16 +62,14 @@ function useStored<T>(key: string, fallback: T): [T, (update: (current: T) => T)
     };
     window.addEventListener("storage", onStorage);
     return () => window.removeEventListener("storage", onStorage);
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the fallback is a constant per call site
-  }, [key]);
+  }, [key, fallback]);
   const update = useCallback(
     (change: (current: T) => T) => {
       const current = read(key, fallback);
       const next = change(current);
       if (next !== current) write(key, next);
     },
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the fallback is a constant per call site
-    [key],
+    [key, fallback],
   );
   return [value, update];
 }
@@ -81,21 +85,23 @@ export function useCart(shop: string) {
       count: lines.reduce((sum, line) => sum + line.quantity, 0),
       add: (line: CartLine) =>
         update((current) => {
-          const existing = current.find((item) => item.skuId === line.skuId);
+          const existing = current.find((item) => lineKey(item) === lineKey(line));
           if (!existing) return [...current, { ...line, quantity: Math.min(line.quantity, MAX_QUANTITY) }];
           return current.map((item) =>
-            item.skuId === line.skuId ? { ...item, quantity: Math.min(item.quantity + line.quantity, MAX_QUANTITY) } : item,
+            lineKey(item) === lineKey(line)
+              ? { ...item, quantity: Math.min(item.quantity + line.quantity, MAX_QUANTITY) }
+              : item,
           );
         }),
-      setQuantity: (skuId: string, quantity: number) =>
+      setQuantity: (key: string, quantity: number) =>
         update((current) =>
           current
             .map((item) =>
-              item.skuId === skuId ? { ...item, quantity: Math.min(Math.max(0, quantity), MAX_QUANTITY) } : item,
+              lineKey(item) === key ? { ...item, quantity: Math.min(Math.max(0, quantity), MAX_QUANTITY) } : item,
             )
             .filter((item) => item.quantity > 0),
         ),
-      remove: (skuId: string) => update((current) => current.filter((item) => item.skuId !== skuId)),
+      remove: (key: string) => update((current) => current.filter((item) => lineKey(item) !== key)),
       replace: (next: CartLine[]) => update(() => next),
       clear: () => update(() => []),
     }),
