@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { normalizeCode } from "@tessera/domain";
+import { decodeRfc4648Base32, normalizeCode, totp } from "@tessera/domain";
 import { SIGNATURE_HEADER, signPayload } from "@tessera/payments";
 import { loadConfig } from "../../workers/env";
 import { createVault } from "../../workers/services/vault";
@@ -278,4 +278,212 @@ export async function d1Rows<T = Record<string, unknown>>(query: string, ...para
       .bind(...params)
       .all<T>()
   ).results;
+}
+
+// ---- Staff, roles and sessions (the admin app's routes) ----
+
+export type Role = "owner" | "operator" | "finance" | "support";
+export const ROLES: Role[] = ["owner", "operator", "finance", "support"];
+
+export interface TestStaff {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  /** The `Cookie` header of a signed-in session, and the CSRF token its writes carry. */
+  cookie: string;
+  csrfToken: string;
+}
+
+/** Invites a member with the merchant's admin key, accepts the invitation and signs them in. */
+export async function createStaff(merchant: TestMerchant, role: Role): Promise<TestStaff> {
+  const email = `${unique(role).toLowerCase()}@example.test`;
+  const password = `password of ${email}`;
+  const invited = await call("POST", "/v1/admin/staff", {
+    token: merchant.adminKey,
+    json: { email, name: `The ${role}`, role },
+  });
+  if (invited.status !== 201) throw new Error(`invite: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const accepted = await call("POST", "/v1/admin/invitations/accept", {
+    json: { token: invited.body.inviteToken, password },
+  });
+  if (accepted.status !== 201) throw new Error(`accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  const session = await signInWith(email, password);
+  return { id: invited.body.id, email, password, role, ...session };
+}
+
+/** Signs in by email and password: the Cookie header to send back and the CSRF token. */
+export async function signInWith(email: string, password: string, totp?: string) {
+  const res = await call("POST", "/v1/admin/sessions", { json: { email, password, ...(totp ? { totp } : {}) } });
+  if (res.status !== 201) throw new Error(`sign-in: ${res.status} ${JSON.stringify(res.body)}`);
+  return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "", csrfToken: res.body.csrfToken as string };
+}
+
+/** One signed-in member of each role. */
+export async function createTeam(merchant: TestMerchant): Promise<Record<Role, TestStaff>> {
+  const members = await Promise.all(ROLES.map((role) => createStaff(merchant, role)));
+  return Object.fromEntries(members.map((member) => [member.role, member])) as Record<Role, TestStaff>;
+}
+
+/** The headers of a staff member's session; writes carry the CSRF token too. */
+export function asStaff(member: Pick<TestStaff, "cookie" | "csrfToken">): Record<string, string> {
+  return { cookie: member.cookie, "x-csrf-token": member.csrfToken };
+}
+
+/** Sends the same request as each member of a team, one after another: who gets what. */
+export async function byRole(
+  team: Record<Role, TestStaff>,
+  send: (headers: Record<string, string>, member: TestStaff) => Promise<ApiResponse>,
+): Promise<Record<Role, ApiResponse>> {
+  const answers = {} as Record<Role, ApiResponse>;
+  for (const role of ROLES) answers[role] = await send(asStaff(team[role]), team[role]);
+  return answers;
+}
+
+/** The merchant's audit log, newest first (read with its admin key). */
+export async function auditLog(merchant: TestMerchant): Promise<any[]> {
+  return listAll("/v1/admin/audit", merchant.adminKey);
+}
+
+/** A card-secret product with stock, bought and delivered: the order and its admin view. */
+export async function deliveredCardSecret(merchant: TestMerchant, prefix = unique("CARD")) {
+  const product = await createProduct(merchant, "card_secret");
+  await stock(merchant, product.skuId, 2, prefix);
+  const bought = await buyAndDeliver(merchant, product.skuId);
+  return { ...product, orderId: bought.order.id as string, accessToken: bought.accessToken, order: bought.order };
+}
+
+/** A TOTP code for `secret` (base32) at `steps` 30-second steps from now, away from a step's edge. */
+export async function totpCode(secret: string, steps = 0): Promise<string> {
+  // Too near the end of a step, the code could lapse between here and the check: wait it out.
+  const intoStep = Date.now() % 30_000;
+  if (intoStep > 27_000) await new Promise((resolve) => setTimeout(resolve, 30_100 - intoStep));
+  const bytes = decodeRfc4648Base32(secret);
+  if (!bytes) throw new Error("not a base32 secret");
+  return totp(bytes, Date.now() + steps * 30_000);
+}
+
+// ---- A whole tenant, for the suites that walk every route (test/integration/suite-*) ----
+
+/** Everything one merchant owns that a route may name, by the path parameter that names it. */
+export interface Tenant {
+  merchant: TestMerchant;
+  partner: { id: string; apiKey: string };
+  /** Another partner of the same merchant. */
+  otherPartner: { id: string; apiKey: string };
+  /** The owner's staff session. */
+  session: { cookie: string; csrfToken: string };
+  /** Path parameter name → one of this tenant's objects (`orderId` → a delivered order…). */
+  ids: Record<string, string>;
+  /** Order id → its buyer's access token. */
+  orderTokens: Record<string, string>;
+  /** A delivered voucher code with uses left, and the buyer's email. */
+  code: string;
+  email: string;
+}
+
+type OpenApiPaths = Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+
+/**
+ * Builds a merchant with one of everything through the public API: products and SKUs with
+ * stock, a delivered voucher order, an unpaid order, a redemption, a staff invitation, a second
+ * partner key, a support ticket and, for any other `{…Id}` in the document whose collection
+ * takes a POST, one object created from that route's own sample body (`sampleBody`).
+ */
+export async function buildTenant(sampleBody: (path: string) => unknown): Promise<Tenant> {
+  const merchant = await createMerchant();
+  const partner = await createPartner(merchant);
+  const otherPartner = await createPartner(merchant);
+  const card = await createProduct(merchant, "card_secret");
+  await stock(merchant, card.skuId, 5);
+  const voucher = await createProduct(merchant, "voucher", { uses: 5 });
+  const email = `${merchant.slug}-buyer@example.test`;
+  const bought = await placeOrder(merchant, [{ skuId: voucher.skuId, quantity: 1 }], email);
+  if (bought.status !== 201) throw new Error(`order: ${bought.status} ${JSON.stringify(bought.body)}`);
+  await pay(bought.body.payment.id);
+  const delivered = await eventually(
+    () => getOrder(merchant, bought.body.id, bought.body.accessToken),
+    (res) => res.body?.status === "fulfilled",
+  );
+  const code = delivered.body.deliveries[0].code as string;
+  const pending = await placeOrder(merchant, [{ skuId: card.skuId, quantity: 1 }], email);
+  if (pending.status !== 201) throw new Error(`order: ${pending.status} ${JSON.stringify(pending.body)}`);
+  const redemption = await redeem(partner, code, { location: "fixture" });
+  if (redemption.status !== 201) throw new Error(`redeem: ${redemption.status} ${JSON.stringify(redemption.body)}`);
+  const adminView = await adminOrder(merchant, bought.body.id);
+  const session = await signIn(merchant);
+
+  const ids: Record<string, string> = {
+    shop: merchant.slug,
+    productId: card.productId,
+    skuId: card.skuId,
+    orderId: bought.body.id,
+    deliveryId: adminView.deliveries[0].id,
+    paymentId: pending.body.payment.id,
+    partnerId: partner.id,
+    redemptionId: redemption.body.id,
+  };
+  const orderTokens: Record<string, string> = {
+    [bought.body.id]: bought.body.accessToken,
+    [pending.body.id]: pending.body.accessToken,
+  };
+  const paths = ((await call("GET", "/openapi.json")).body as { paths: OpenApiPaths }).paths;
+  const has = (method: string, path: string) => Boolean(paths[path]?.[method]);
+  const created = (res: ApiResponse, what: string) => {
+    if (res.status !== 201 && res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id as string;
+  };
+  if (has("post", "/v1/admin/staff")) {
+    ids.staffId = created(
+      await call("POST", "/v1/admin/staff", {
+        token: merchant.adminKey,
+        json: { email: `${unique("staff").toLowerCase()}@example.test`, name: "Fixture staff", role: "support" },
+      }),
+      "staff",
+    );
+  }
+  if (has("post", "/v1/admin/partners/{partnerId}/keys")) {
+    ids.keyId = created(
+      await call("POST", `/v1/admin/partners/${otherPartner.id}/keys`, { token: merchant.adminKey }),
+      "partner key",
+    );
+  }
+  if (has("post", "/v1/shops/{shop}/orders/{orderId}/tickets")) {
+    ids.ticketId = created(
+      await call("POST", `/v1/shops/${merchant.slug}/orders/${bought.body.id}/tickets`, {
+        token: bought.body.accessToken,
+        json: { message: "Where is my code?" },
+      }),
+      "ticket",
+    );
+  }
+  // Any other object named in a path: made through its collection's POST, if it has one.
+  for (const path of Object.keys(paths)) {
+    for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+      if (!name || name in ids) continue;
+      const collection = path.slice(0, path.indexOf(`/{${name}}`));
+      if (!has("post", collection) || !collection.startsWith("/v1/admin/")) continue;
+      const res = await call("POST", collection, { token: merchant.adminKey, json: sampleBody(collection) });
+      if (res.status === 201 || res.status === 200) ids[name] = res.body.id;
+    }
+  }
+  return { merchant, partner, otherPartner, session, ids, orderTokens, code, email };
+}
+
+/**
+ * Every row of every D1 table, hashed per table (`count:sha256`), for "nothing stored changed".
+ * Migrations bookkeeping and SQLite's own tables are left out.
+ */
+export async function storedState(): Promise<Record<string, string>> {
+  const tables = await d1Rows<{ name: string }>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'd1\\_%' ESCAPE '\\' ORDER BY name",
+  );
+  const state: Record<string, string> = {};
+  for (const { name } of tables) {
+    const rows = await d1Rows(`SELECT * FROM "${name}" ORDER BY rowid`);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(rows)));
+    const hex = Array.from(new Uint8Array(digest).slice(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+    state[name] = `${rows.length}:${hex}`;
+  }
+  return state;
 }

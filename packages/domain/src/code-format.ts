@@ -40,6 +40,7 @@ const LOOK_ALIKES: Record<string, string> = {
   А: "A", В: "B", С: "C", Е: "E", Н: "H", К: "K", М: "M", О: "O", Р: "P", Т: "T", Х: "X", У: "Y",
   а: "A", в: "B", с: "C", е: "E", н: "H", к: "K", м: "M", о: "O", р: "P", т: "T", х: "X", у: "Y",
   Α: "A", Β: "B", Ε: "E", Ζ: "Z", Η: "H", Ι: "I", Κ: "K", Μ: "M", Ν: "N", Ο: "O", Ρ: "P", Τ: "T", Υ: "Y", Χ: "X",
+  α: "A", β: "B", ε: "E", ι: "I", κ: "K", ο: "O", ρ: "P", τ: "T", υ: "U", χ: "X",
 };
 
 /** Crockford decoding: symbols that look alike read as the one the alphabet keeps. */

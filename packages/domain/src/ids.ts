@@ -18,6 +18,12 @@ export const ID_PREFIXES = {
   event: "evt",
   ledgerEntry: "led",
   audit: "aud",
+  notification: "ntf",
+  ticket: "tkt",
+  accessToken: "oat",
+  supplier: "sup",
+  supplierOrder: "spo",
+  supplierSettlement: "sst",
   request: "req",
 } as const;
 

@@ -5,4 +5,8 @@ export * from "./crypto";
 export * from "./ids";
 export * from "./money";
 export * from "./order-state";
+export * from "./permissions";
+export * from "./recipient";
 export * from "./redemption-id";
+export * from "./totp";
+export * from "./zoned-time";

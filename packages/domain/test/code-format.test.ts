@@ -259,3 +259,9 @@ describe("masking a code", () => {
     );
   });
 });
+
+describe("lower-case Greek look-alikes", () => {
+  test("read as the Latin letters they resemble", () => {
+    expect(normalizeCode("αβεικορτχ")).toBe(normalizeCode("ABEIKOPTX"));
+  });
+});
