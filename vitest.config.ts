@@ -16,10 +16,25 @@ export default defineConfig({
         test: { name: "db", include: ["packages/db/test/**/*.libsql.test.ts"], environment: "node" },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations } } })],
+        plugins: [
+          // The sandbox supplier (started by the global setup) is reached over real HTTP; its
+          // callbacks name the test origin, which the tests relay to the Worker.
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ...TEST_BINDINGS,
+                TEST_MIGRATIONS: migrations,
+                SANDBOX_SUPPLIER_URL: inject("sandboxSupplierUrl"),
+                PUBLIC_BASE_URL: "https://tessera.test",
+              },
+            },
+          })),
+        ],
         test: {
           name: "worker",
           include: ["test/integration/**/*.test.ts", "packages/db/test/**/*.d1.test.ts"],
+          globalSetup: ["test/integration/supplier-sandbox.global-setup.ts"],
           setupFiles: ["test/integration/setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -33,6 +48,19 @@ export default defineConfig({
           globalSetup: ["test/scenario/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Real Chromium against `wrangler dev` serving a fresh build of web/. One file at a
+        // time: the machine has two cores, and every file drives its own browser.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
     ],

@@ -1,5 +1,6 @@
 import type { Db } from "@tessera/db";
 import { d1Database } from "@tessera/db/d1";
+import type { Role } from "@tessera/domain";
 import type { Config, Env } from "./env";
 import { createLogger, type Logger } from "./lib/log";
 import { createVault, type Vault } from "./services/vault";
@@ -33,12 +34,18 @@ export function createServiceContext(
 
 /** Who is calling, once a middleware has checked their credentials. */
 export type Caller =
-  | { kind: "staff"; merchantId: string; staffId: string; role: string; sessionId: string; csrfToken: string }
+  | { kind: "staff"; merchantId: string; staffId: string; role: Role; sessionId: string; csrfToken: string }
   | { kind: "admin_key"; merchantId: string; keyId: string }
   | { kind: "partner"; merchantId: string; partnerId: string; keyId: string }
   | { kind: "operator" };
 
 export type AdminCaller = Extract<Caller, { kind: "staff" | "admin_key" }>;
+export type StaffCaller = Extract<Caller, { kind: "staff" }>;
+
+/** The role a caller acts with: an admin API key is the merchant's own, so it acts as an owner. */
+export function roleOf(caller: AdminCaller): Role {
+  return caller.kind === "staff" ? caller.role : "owner";
+}
 export type PartnerCaller = Extract<Caller, { kind: "partner" }>;
 
 export function actorOf(caller: AdminCaller): string {

@@ -1,14 +1,17 @@
 import { createServiceContext } from "./context";
+import { scheduleSupply } from "./cron/supply";
 import { sweepOrders } from "./cron/sweep-orders";
 import { type Env, loadConfig } from "./env";
 import { buildApi } from "./http";
 import { backoffSeconds } from "./queues/backoff";
 import { consumeEvents } from "./queues/events";
 import { consumeFulfilment } from "./queues/fulfillment";
+import { consumeSupplier } from "./queues/supplier";
 
 export { CodeLedger } from "./objects/code-ledger";
 export { RateGate } from "./objects/rate-gate";
 export { StockKeeper } from "./objects/stock-keeper";
+export { SupplierBreaker } from "./objects/supplier-breaker";
 
 const api = buildApi();
 
@@ -22,9 +25,11 @@ export default {
         return consumeEvents(services, batch);
       case "fulfillment":
         return consumeFulfilment(services, batch);
+      case "supplier":
+        return consumeSupplier(services, batch);
       default:
-        // `risk` and `supplier` are declared for the risk and supply-chain work; until their
-        // consumers exist, messages are retried into their dead-letter queues, never dropped.
+        // `risk` is declared for the risk work; until its consumer exists, messages are
+        // retried into its dead-letter queue, never dropped.
         services.log.warn("no consumer for queue yet", { messages: batch.messages.length });
         for (const message of batch.messages) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
@@ -34,5 +39,6 @@ export default {
     const services = createServiceContext(env, loadConfig(env), (p) => ctx.waitUntil(p), { cron: controller.cron });
     const result = await sweepOrders(services, controller.scheduledTime);
     services.log.info("orders swept", result);
+    services.log.info("supply scheduled", await scheduleSupply(services, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

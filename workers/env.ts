@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CodeLedger } from "./objects/code-ledger";
 import type { RateGate } from "./objects/rate-gate";
 import type { StockKeeper } from "./objects/stock-keeper";
+import type { SupplierBreaker } from "./objects/supplier-breaker";
 
 /** The bindings wrangler.toml declares and the secrets .dev.vars (or `wrangler secret`) provides. */
 export interface Env {
@@ -9,6 +10,7 @@ export interface Env {
   CODE_LEDGER: DurableObjectNamespace<CodeLedger>;
   STOCK_KEEPER: DurableObjectNamespace<StockKeeper>;
   RATE_GATE: DurableObjectNamespace<RateGate>;
+  SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
   FULFILLMENT: Queue;
   RISK: Queue;
@@ -17,6 +19,10 @@ export interface Env {
   SELF: Fetcher;
   ENVIRONMENT: string;
   SANDBOX_PAYMENTS: string;
+  /** `allowed` lets supplier calls reach private and loopback addresses (the local sandbox supplier). */
+  SUPPLIER_PRIVATE_NETWORK?: string;
+  /** Where suppliers post their callbacks (`<url>/v1/webhooks/suppliers/…`); without it, orders are polled. */
+  PUBLIC_BASE_URL?: string;
   RESERVATION_TTL_SECONDS: string;
   OPERATOR_API_KEY: string;
   CODE_HMAC_KEY: string;
@@ -37,7 +43,7 @@ declare global {
     /** Types `exports` from `cloudflare:workers` (used by tests to call the Worker). */
     interface GlobalProps {
       mainModule: typeof import("./edge");
-      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate";
+      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate" | "SupplierBreaker";
     }
   }
 }
@@ -47,6 +53,8 @@ const secret = (minLength: number) => z.string().min(minLength);
 const ConfigSchema = z.object({
   environment: z.enum(["development", "test", "production"]),
   sandboxPayments: z.boolean(),
+  supplierPrivateNetwork: z.boolean(),
+  publicBaseUrl: z.url().nullable(),
   reservationTtlMs: z.number().int().min(10_000).max(86_400_000),
   operatorApiKey: secret(24),
   codeHmacKey: z.string().regex(/^[0-9a-f]{64}$/i, "64 hex characters"),
@@ -80,6 +88,8 @@ export function loadConfig(env: Env): Config {
   const parsed = ConfigSchema.safeParse({
     environment: env.ENVIRONMENT,
     sandboxPayments: env.SANDBOX_PAYMENTS === "enabled",
+    supplierPrivateNetwork: env.SUPPLIER_PRIVATE_NETWORK === "allowed",
+    publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
     operatorApiKey: env.OPERATOR_API_KEY,
     codeHmacKey: env.CODE_HMAC_KEY,
@@ -102,6 +112,9 @@ export function loadConfig(env: Env): Config {
   }
   if (parsed.data.environment === "production" && parsed.data.sandboxPayments) {
     throw new ConfigError("the sandbox payment provider cannot be enabled in production");
+  }
+  if (parsed.data.environment === "production" && parsed.data.supplierPrivateNetwork) {
+    throw new ConfigError("supplier calls to private addresses cannot be allowed in production");
   }
   cache.set(env, parsed.data);
   return parsed.data;

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   invalid_signature: { status: 400, title: "The webhook signature is invalid or stale" },
   unauthorized: { status: 401, title: "Missing or invalid credentials" },
   invalid_credentials: { status: 401, title: "Email or password is wrong" },
+  totp_required: { status: 401, title: "A code from the authenticator app is required" },
   forbidden: { status: 403, title: "These credentials may not do this" },
   csrf_failed: { status: 403, title: "The CSRF token is missing or wrong" },
   not_found: { status: 404, title: "No such resource" },
@@ -29,6 +30,7 @@ export const ERROR_CODES = {
   account_locked: { status: 423, title: "The account is locked after repeated failures" },
   rate_limited: { status: 429, title: "Too many requests" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
+  supplier_unavailable: { status: 503, title: "The supplier did not answer; try again later" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

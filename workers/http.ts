@@ -27,7 +27,30 @@ const tooLarge = () => {
 export function buildApi() {
   const app = newApp();
   app.use("*", init());
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-origin", referrerPolicy: "no-referrer" }));
+  app.use(
+    "*",
+    secureHeaders({
+      crossOriginResourcePolicy: "same-origin",
+      referrerPolicy: "no-referrer",
+      xFrameOptions: "DENY",
+      // API answers are data, never pages: nothing in one may run, load or be framed. A route
+      // that serves a page (/docs) sets its own policy, which this one does not overwrite.
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+      overwrite: false,
+    }),
+  );
+  // Answers carry codes, tokens and personal data: no browser or proxy may keep them, unless a
+  // route says otherwise.
+  app.use("/v1/*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
   app.use("/v1/admin/skus/:skuId/stock", bodyLimit({ maxSize: UPLOAD_LIMIT, onError: tooLarge }));
   app.use("/v1/*", async (c, next) => {
     if (c.req.path.endsWith("/stock")) return next();

@@ -21,7 +21,10 @@ describe("the purchase-to-redemption loop", () => {
     expect(verify.status).toBe(200);
     expect(verify.body).toMatchObject({ valid: true, status: "active", remainingUses: 2 });
 
-    const first = await call("POST", "/v1/partner/redemptions", { token: partner.apiKey, json: { code: code.toLowerCase().replaceAll("-", " ") } });
+    const first = await call("POST", "/v1/partner/redemptions", {
+      token: partner.apiKey,
+      json: { code: code.toLowerCase().replaceAll("-", " ") },
+    });
     expect(first.status).toBe(201);
     expect(first.body.code).toEqual({ status: "active", remainingUses: 1 });
     const second = await call("POST", "/v1/partner/redemptions", { token: partner.apiKey, json: { code } });

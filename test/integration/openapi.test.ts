@@ -13,7 +13,6 @@ import { documentedCodes, type Method, type OpenApiDocument, openApiDocument } f
  */
 const NOT_ANSWERED: Partial<Record<ErrorCode, string>> = {
   method_not_allowed: "Hono routes an unknown method like an unknown path: the app answers 404 not_found",
-  rate_limited: "no route is rate-limited yet; limits arrive with the risk engine (RateGate)",
 };
 
 /** Routes that honour Idempotency-Key (the `idempotent` middleware), as the issue lists them. */
@@ -23,6 +22,12 @@ const IDEMPOTENT: [Method, string][] = [
   ["post", "/v1/admin/partners"],
   ["post", "/v1/shops/{shop}/orders"],
   ["post", "/v1/partner/redemptions"],
+  ["post", "/v1/admin/staff"],
+  ["post", "/v1/admin/products/{productId}/skus"],
+  ["post", "/v1/admin/orders/{orderId}/refund"],
+  ["post", "/v1/admin/redemptions/{redemptionId}/reversal"],
+  ["post", "/v1/admin/desk/redemptions"],
+  ["post", "/v1/admin/partners/{partnerId}/keys"],
 ];
 
 const operationsOf = (document: Pick<OpenApiDocument, "paths">) =>

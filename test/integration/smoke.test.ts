@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { expect, it } from "vitest";
+
 it("serves health", async () => {
   const r = await exports.default.fetch("http://x/healthz");
   expect(r.status).toBe(200);

@@ -1,7 +1,7 @@
 import { orders, payments } from "@tessera/db/schema";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import type { ServiceContext } from "../context";
-import { releaseOrderStock, settleRefund } from "../services/refunds";
+import { completeRefund, releaseOrderStock } from "../services/refunds";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;
@@ -45,7 +45,8 @@ export async function sweepOrders(
       stuck.map(({ id }) => ({ body: { orderId: id }, contentType: "json" as const })),
     );
   }
-  // A refund whose invocation died after claiming the order still owes the buyer the money.
+  // A refund whose invocation died after claiming the order still owes the buyer the money
+  // (and, before that, the voiding of its codes).
   const unsettled = await ctx.db
     .select({ id: orders.id })
     .from(orders)
@@ -53,6 +54,6 @@ export async function sweepOrders(
     .where(and(eq(orders.status, "refunded"), eq(payments.status, "succeeded"), lt(orders.refundedAt, now - GRACE_MS)))
     .limit(BATCH)
     .all();
-  for (const { id } of unsettled) await settleRefund(ctx, id);
+  for (const { id } of unsettled) await completeRefund(ctx, id);
   return { expired: lapsed.length, requeued: stuck.length, settled: unsettled.length };
 }

@@ -1,6 +1,8 @@
+import { type Capability, can } from "@tessera/domain";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppContext, AppEnv } from "../app";
+import { roleOf } from "../context";
 import { ApiError } from "../errors";
 import { authenticateApiKey, isOperatorKey } from "../services/api-keys";
 import { SESSION_COOKIE, sessionFromToken } from "../services/staff-sessions";
@@ -41,6 +43,25 @@ export function requireAdmin() {
     const caller = { kind: "staff" as const, ...session };
     c.set("caller", caller);
     c.set("admin", caller);
+    return next();
+  });
+}
+
+/**
+ * The role check of an admin route (after `requireAdmin`): the caller's role must hold the
+ * capability (packages/domain's permission table); an admin API key acts as an owner.
+ */
+export function requireCapability(capability: Capability) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!can(roleOf(c.get("admin")), capability)) throw new ApiError("forbidden", "Your role may not do this");
+    return next();
+  });
+}
+
+/** Routes about the signed-in person themselves (their profile, their second factor): no API keys. */
+export function requireStaff() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("admin").kind !== "staff") throw new ApiError("forbidden", "Only a signed-in staff member may do this");
     return next();
   });
 }

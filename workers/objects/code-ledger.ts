@@ -37,6 +37,8 @@ export interface CodeView {
 export interface RedeemInput {
   merchantId: string;
   partnerId: string | null;
+  /** Who redeems at the manual redemption desk (`staff:…`, `key:…`); a partner is `partner:<partnerId>`. */
+  actor?: string | undefined;
   idempotencyKey: string | null;
   /** Hash of what the caller asked for, so a reused key with another request is refused. */
   requestHash: string;
@@ -60,6 +62,8 @@ export type ReverseOutcome =
   | { ok: true; redemptionId: string; reversedAt: number; code: CodeView }
   | { ok: false; error: "not_found" | "already_reversed" };
 
+export type VoidOutcome = { ok: true; voidedAt: number; code: CodeView } | { ok: false; error: "not_found" };
+
 interface CodeRow extends CodeState {
   codeId: string;
   lookupKey: string;
@@ -81,7 +85,7 @@ const SCHEMA = [
      voidedAt INTEGER, version INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS redemptions (
      id TEXT PRIMARY KEY, partnerId TEXT, idempotencyKey TEXT UNIQUE, requestHash TEXT NOT NULL,
-     location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER, response TEXT NOT NULL)`,
+     location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER, response TEXT NOT NULL, actor TEXT)`,
 ];
 
 /**
@@ -146,7 +150,7 @@ export class CodeLedger extends DurableObject<Env> {
       const prior = this.#sql
         .exec<{ requestHash: string; response: string }>(
           "SELECT requestHash, response FROM redemptions WHERE idempotencyKey = ?",
-          idempotencyScope(input.partnerId, input.idempotencyKey),
+          idempotencyScope(input, input.idempotencyKey),
         )
         .toArray()[0];
       if (prior) {
@@ -158,6 +162,7 @@ export class CodeLedger extends DurableObject<Env> {
     if (refusal) return { ok: false, error: refusal };
 
     const next = { ...row, ...afterRedemption(row), version: row.version + 1 };
+    const actor = actorOf(input);
     const redemption: RedemptionView = {
       id: newRedemptionId(row.lookupKey, now),
       codeId: row.codeId,
@@ -171,21 +176,28 @@ export class CodeLedger extends DurableObject<Env> {
         next.version,
       );
       this.#sql.exec(
-        `INSERT INTO redemptions (id, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt, response)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
+        `INSERT INTO redemptions (id, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt, response, actor)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
         redemption.id,
         input.partnerId,
-        input.idempotencyKey === null ? null : idempotencyScope(input.partnerId, input.idempotencyKey),
+        input.idempotencyKey === null ? null : idempotencyScope(input, input.idempotencyKey),
         input.requestHash,
         input.location,
         now,
         JSON.stringify(redemption),
+        actor,
       );
       this.#outbox.add({
         type: "code.redeemed",
         merchantId: row.merchantId,
         at: now,
-        data: { ...snapshot(next), redemptionId: redemption.id, partnerId: input.partnerId, location: input.location },
+        data: {
+          ...snapshot(next),
+          redemptionId: redemption.id,
+          partnerId: input.partnerId,
+          location: input.location,
+          actor,
+        },
       });
     });
     this.#row = next;
@@ -206,10 +218,13 @@ export class CodeLedger extends DurableObject<Env> {
     const row = this.#load();
     if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
     const redemption = this.#sql
-      .exec<{ reversedAt: number | null; partnerId: string | null; location: string | null; createdAt: number }>(
-        "SELECT reversedAt, partnerId, location, createdAt FROM redemptions WHERE id = ?",
-        redemptionId,
-      )
+      .exec<{
+        reversedAt: number | null;
+        partnerId: string | null;
+        location: string | null;
+        createdAt: number;
+        actor: string | null;
+      }>("SELECT reversedAt, partnerId, location, createdAt, actor FROM redemptions WHERE id = ?", redemptionId)
       .toArray()[0];
     if (!redemption || (partnerId !== null && redemption.partnerId !== partnerId)) {
       return { ok: false, error: "not_found" };
@@ -235,6 +250,7 @@ export class CodeLedger extends DurableObject<Env> {
           redemptionId,
           partnerId: redemption.partnerId,
           location: redemption.location,
+          actor: redemption.actor,
           redeemedAt: redemption.createdAt,
         },
       });
@@ -242,6 +258,24 @@ export class CodeLedger extends DurableObject<Env> {
     this.#row = next;
     this.#afterWrite();
     return { ok: true, redemptionId, reversedAt: now, code: view(next, now) };
+  }
+
+  /**
+   * Voids the code (its order was refunded): no further use is possible, uses already taken
+   * stay recorded. Idempotent: voiding a voided code returns when it was first voided.
+   */
+  void(merchantId: string, now: number = Date.now()): VoidOutcome {
+    const row = this.#load();
+    if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
+    if (row.voidedAt !== null) return { ok: true, voidedAt: row.voidedAt, code: view(row, now) };
+    const next = { ...row, voidedAt: now, version: row.version + 1 };
+    this.ctx.storage.transactionSync(() => {
+      this.#sql.exec("UPDATE code SET voidedAt = ?, version = ? WHERE singleton = 1", now, next.version);
+      this.#outbox.add({ type: "code.voided", merchantId: row.merchantId, at: now, data: snapshot(next) });
+    });
+    this.#row = next;
+    this.#afterWrite();
+    return { ok: true, voidedAt: now, code: view(next, now) };
   }
 
   override async alarm(): Promise<void> {
@@ -276,7 +310,16 @@ export class CodeLedger extends DurableObject<Env> {
       .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'code'")
       .one().n;
     this.#row = armed ? (this.#sql.exec<CodeRow>("SELECT * FROM code").toArray()[0] ?? null) : null;
+    if (this.#row) this.#upgrade();
     return this.#row;
+  }
+
+  /** Ledgers armed before redemptions recorded who redeemed get the column once. */
+  #upgrade(): void {
+    const columns = this.#sql.exec<{ name: string }>("PRAGMA table_info(redemptions)").toArray();
+    if (!columns.some((column) => column.name === "actor")) {
+      this.#sql.exec("ALTER TABLE redemptions ADD COLUMN actor TEXT");
+    }
   }
 
   #mustLoad(): CodeRow {
@@ -286,8 +329,13 @@ export class CodeLedger extends DurableObject<Env> {
   }
 }
 
-function idempotencyScope(partnerId: string | null, key: string): string {
-  return `${partnerId ?? "-"}:${key}`;
+function actorOf(input: Pick<RedeemInput, "partnerId" | "actor">): string | null {
+  return input.actor ?? (input.partnerId === null ? null : `partner:${input.partnerId}`);
+}
+
+/** Idempotency keys are a partner's own, or (at the desk, without a partner) the staff member's. */
+function idempotencyScope(input: Pick<RedeemInput, "partnerId" | "actor">, key: string): string {
+  return `${input.partnerId ?? input.actor ?? "-"}:${key}`;
 }
 
 function view(row: CodeRow, now: number): CodeView {

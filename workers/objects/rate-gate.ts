@@ -9,6 +9,12 @@ export interface GateDecision {
   retryAfter: number;
 }
 
+interface Attempts {
+  /** When each attempt still inside the window was made. */
+  log: number[];
+  lockedUntil: number;
+}
+
 interface Window {
   start: number;
   current: number;
@@ -54,8 +60,32 @@ export class RateGate extends DurableObject<Env> {
     };
   }
 
+  /**
+   * Counts one attempt exactly (a log of the attempts still in the window, not an estimate):
+   * with `limit` attempts already inside `windowMs`, this one is refused and the key locked for
+   * `lockoutMs`. Calls are applied one at a time, so of any number of parallel attempts exactly
+   * `limit` get through. Used for sign-in lockouts, where a guess must never slip past.
+   */
+  attempt(limit: number, windowMs: number, lockoutMs: number, now: number = Date.now()): GateDecision {
+    const state = this.ctx.storage.kv.get<Attempts>("attempts") ?? { log: [], lockedUntil: 0 };
+    if (state.lockedUntil > now) {
+      return { allowed: false, count: state.log.length, retryAfter: seconds(state.lockedUntil - now) };
+    }
+    const log = state.log.filter((at) => at > now - windowMs);
+    if (log.length >= limit) {
+      const lockedUntil = now + lockoutMs;
+      this.ctx.storage.kv.put("attempts", { log, lockedUntil });
+      return { allowed: false, count: log.length, retryAfter: seconds(lockoutMs) };
+    }
+    log.push(now);
+    this.ctx.storage.kv.put("attempts", { log, lockedUntil: 0 });
+    return { allowed: true, count: log.length, retryAfter: 0 };
+  }
+
+  /** Forgets every count and lock of this key (a successful sign-in clears its failures). */
   reset(): void {
     this.ctx.storage.kv.delete("window");
+    this.ctx.storage.kv.delete("attempts");
   }
 
   #roll(state: Window | undefined, windowMs: number, now: number): Window {

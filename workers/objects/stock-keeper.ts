@@ -290,7 +290,13 @@ export class StockKeeper extends DurableObject<Env> {
     this.#outbox.add({
       type: "stock.changed",
       merchantId: meta.merchantId,
-      data: { skuId: meta.skuId, available: levels.available, version: levels.version },
+      data: {
+        skuId: meta.skuId,
+        available: levels.available,
+        reserved: levels.reserved,
+        sold: levels.sold,
+        version: levels.version,
+      },
     });
   }
 

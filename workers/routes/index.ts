@@ -1,14 +1,50 @@
+import { registerAcceptInvitation } from "./admin/accept-invitation";
+import { registerConfirmTotp } from "./admin/confirm-totp";
 import { registerCreatePartner } from "./admin/create-partner";
+import { registerCreatePartnerKey } from "./admin/create-partner-key";
 import { registerCreateProduct } from "./admin/create-product";
 import { registerCreateSession } from "./admin/create-session";
+import { registerCreateSku } from "./admin/create-sku";
+import { registerCreateSupplier } from "./admin/create-supplier";
 import { registerDeleteSession } from "./admin/delete-session";
+import { registerDeleteTotp } from "./admin/delete-totp";
+import { registerDeskRedemption } from "./admin/desk-redemption";
+import { registerDeskVerification } from "./admin/desk-verification";
+import { registerGetDashboard } from "./admin/get-dashboard";
+import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
+import { registerGetAdminProduct } from "./admin/get-product";
+import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
+import { registerGetSupplierHealth } from "./admin/get-supplier-health";
+import { registerGetSupplierReconciliation } from "./admin/get-supplier-reconciliation";
 import { registerImportStock } from "./admin/import-stock";
+import { registerInviteStaff } from "./admin/invite-staff";
+import { registerListAudit } from "./admin/list-audit";
 import { registerListOrders } from "./admin/list-orders";
+import { registerListPartners } from "./admin/list-partners";
 import { registerListAdminProducts } from "./admin/list-products";
 import { registerListRedemptions } from "./admin/list-redemptions";
+import { registerListStaff } from "./admin/list-staff";
+import { registerListStock } from "./admin/list-stock";
+import { registerListSuppliers } from "./admin/list-suppliers";
+import { registerListTickets } from "./admin/list-tickets";
+import { registerRefundOrder } from "./admin/refund-order";
+import { registerRemoveStaff } from "./admin/remove-staff";
+import { registerResendOrder } from "./admin/resend-order";
+import { registerRevealDelivery } from "./admin/reveal-delivery";
+import { registerAdminReverseRedemption } from "./admin/reverse-redemption";
+import { registerRevokeApiKey } from "./admin/revoke-api-key";
+import { registerSetSkuSuppliers } from "./admin/set-sku-suppliers";
+import { registerStartTotp } from "./admin/start-totp";
+import { registerSyncSupplier } from "./admin/sync-supplier";
+import { registerUpdateProduct } from "./admin/update-product";
+import { registerUpdateSku } from "./admin/update-sku";
+import { registerUpdateStaff } from "./admin/update-staff";
+import { registerUpdateTicket } from "./admin/update-ticket";
 import { registerCreateMerchant } from "./operator/create-merchant";
+import { registerListSuppliersForReview } from "./operator/list-suppliers";
+import { registerReviewSupplier } from "./operator/review-supplier";
 import { registerSeedDemo } from "./operator/seed-demo";
 import { registerCreateRedemption } from "./partner/create-redemption";
 import { registerCreateVerification } from "./partner/create-verification";
@@ -17,10 +53,15 @@ import { registerCompleteSandboxPayment } from "./sandbox/complete-payment";
 import { registerGetSandboxPayment } from "./sandbox/get-payment";
 import type { App } from "./shared";
 import { registerCreateOrder } from "./shop/create-order";
+import { registerCreateOrderLookup } from "./shop/create-order-lookup";
+import { registerCreateTicket } from "./shop/create-ticket";
 import { registerGetShopOrder } from "./shop/get-order";
+import { registerGetShopProduct } from "./shop/get-product";
+import { registerGetShop } from "./shop/get-shop";
 import { registerListShopProducts } from "./shop/list-products";
 import { registerHealth } from "./system/health";
 import { registerSandboxWebhook } from "./webhooks/sandbox-payment";
+import { registerSupplierCallback } from "./webhooks/supplier-callback";
 
 /** Every route, in one explicit list: grep here to find what the API serves. */
 export const ROUTES: ((app: App) => void)[] = [
@@ -29,21 +70,62 @@ export const ROUTES: ((app: App) => void)[] = [
   registerSeedDemo,
   registerCreateSession,
   registerDeleteSession,
+  registerGetMe,
+  registerStartTotp,
+  registerConfirmTotp,
+  registerDeleteTotp,
+  registerListStaff,
+  registerInviteStaff,
+  registerAcceptInvitation,
+  registerUpdateStaff,
+  registerRemoveStaff,
+  registerListAudit,
   registerCreateProduct,
   registerListAdminProducts,
+  registerGetAdminProduct,
+  registerUpdateProduct,
+  registerCreateSku,
+  registerUpdateSku,
   registerImportStock,
   registerGetStock,
+  registerListStock,
   registerCreatePartner,
+  registerListPartners,
+  registerCreatePartnerKey,
+  registerRevokeApiKey,
   registerListOrders,
   registerGetAdminOrder,
+  registerRevealDelivery,
+  registerRefundOrder,
+  registerResendOrder,
   registerListRedemptions,
+  registerAdminReverseRedemption,
+  registerDeskVerification,
+  registerDeskRedemption,
+  registerGetDashboard,
+  registerListTickets,
+  registerUpdateTicket,
+  registerGetShop,
   registerListShopProducts,
+  registerGetShopProduct,
   registerCreateOrder,
   registerGetShopOrder,
+  registerCreateOrderLookup,
+  registerCreateTicket,
   registerCreateVerification,
   registerCreateRedemption,
   registerReverseRedemption,
   registerSandboxWebhook,
   registerCompleteSandboxPayment,
   registerGetSandboxPayment,
+  registerCreateSupplier,
+  registerListSuppliers,
+  registerGetSupplierHealth,
+  registerSyncSupplier,
+  registerGetSupplierReconciliation,
+  registerSetSkuSuppliers,
+  registerGetSkuSuppliers,
+  registerListSuppliersForReview,
+  registerReviewSupplier,
+  registerSupplierCallback,
 ];

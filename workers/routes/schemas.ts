@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ORDER_STATUSES, type OrderStatus } from "@tessera/domain";
+import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus } from "@tessera/domain";
 import { MoneySchema } from "./shared";
 
 export const PolicySchema = z
@@ -21,15 +21,34 @@ export const SkuSchema = z
     name: z.string(),
     price: MoneySchema,
     policy: PolicySchema,
-    available: z
+    available: z.number().int().nullable().openapi({
+      description:
+        "Units on sale: card secrets in stock plus what the SKU's suppliers offer; for top-ups what the suppliers offer; null where codes are minted (vouchers)",
+    }),
+    lowStockThreshold: z
       .number()
       .int()
       .nullable()
-      .openapi({ description: "Units in stock; null where codes are minted (vouchers)" }),
+      .openapi({ description: "Stock is low at this many available units or fewer; null for no warning" }),
   })
   .openapi("Sku");
 
-export const ProductKindSchema = z.enum(["card_secret", "voucher"]);
+export const ProductKindSchema = z.enum(["card_secret", "voucher", "direct_recharge"]);
+
+/** What a direct top-up (直充) asks the buyer for at checkout, and how it is checked. */
+export const RechargeTemplateSchema = z
+  .discriminatedUnion("template", [
+    z.object({
+      template: z.literal("mobile_cn").openapi({ description: "`{ phone }`: a mainland China mobile number" }),
+    }),
+    z.object({
+      template: z.literal("game_account").openapi({ description: "`{ gameId, region }`" }),
+      regions: z.array(z.string().trim().min(1).max(32)).min(1).max(50),
+    }),
+    z.object({ template: z.literal("qq").openapi({ description: "`{ qq }`: a QQ number" }) }),
+    z.object({ template: z.literal("email").openapi({ description: "`{ email }`" }) }),
+  ])
+  .openapi("RechargeTemplate");
 
 export const ProductSchema = z
   .object({
@@ -37,8 +56,12 @@ export const ProductSchema = z
     name: z.string(),
     kind: ProductKindSchema,
     description: z.string().nullable(),
-    instructions: z.string().nullable(),
+    instructions: z.string().nullable().openapi({ description: "Markdown; render it safely (no raw HTML)" }),
+    imageUrl: z.string().nullable(),
     listed: z.boolean(),
+    recharge: RechargeTemplateSchema.optional().openapi({
+      description: "Direct top-ups only: the recipient to enter as the order item's `recipient`",
+    }),
     skus: z.array(SkuSchema),
     createdAt: z.string(),
   })
@@ -60,6 +83,10 @@ export const OrderSchema = z
         kind: ProductKindSchema,
         quantity: z.number().int(),
         unitPrice: MoneySchema,
+        recipient: z
+          .string()
+          .optional()
+          .openapi({ description: "A direct top-up's recipient account, masked (138****8000)" }),
       }),
     ),
     payment: z
@@ -108,6 +135,10 @@ export const RedemptionSchema = z
     skuId: z.string().nullable(),
     orderId: z.string().nullable(),
     partnerId: z.string().nullable(),
+    staffId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The staff member who redeemed it at the manual redemption desk" }),
     status: z.enum(["completed", "reversed"]),
     location: z.string().nullable(),
     createdAt: z.string(),
@@ -117,3 +148,72 @@ export const RedemptionSchema = z
 
 /** What a partner types or scans: bounded so a huge string never reaches a hash or a log. */
 export const CodeInput = z.string().min(1).max(128).openapi({ example: "7K3M-Q9XD-4TPA-WN2B-ER5C" });
+
+/** A product picture: an https URL only, so a page under a strict CSP never loads it over http. */
+export const ImageUrlInput = z
+  .url({ protocol: /^https$/, hostname: z.regexes.domain })
+  .max(2048)
+  .openapi({ example: "https://cdn.example.com/p/coffee.png", description: "An https URL" });
+
+export const RoleSchema = z.enum(["owner", "operator", "finance", "support"]);
+
+/** Dates in query strings: `YYYY-MM-DD` (a whole day) or an ISO 8601 timestamp with its offset. */
+export const IsoDateInput = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/,
+    "YYYY-MM-DD or an ISO 8601 timestamp with offset",
+  )
+  .refine((value) => isDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)), "not a real date");
+
+export const TimeZoneInput = z.string().max(64).refine(isTimeZone, "an IANA time zone such as Asia/Shanghai");
+
+export const VerificationSchema = z
+  .object({
+    valid: z.boolean().openapi({ description: "True when the code can be redeemed now" }),
+    status: z.enum(["active", "redeemed", "expired", "voided"]),
+    remainingUses: z.number().int(),
+    expiresAt: z.string().nullable(),
+    productName: z.string(),
+  })
+  .openapi("Verification");
+
+export const RedemptionResultSchema = z
+  .object({ id: z.string(), createdAt: z.string().nullable(), code: CodeStateSchema })
+  .openapi("RedemptionResult");
+
+export const ReversalSchema = z
+  .object({ id: z.string(), status: z.literal("reversed"), reversedAt: z.string().nullable(), code: CodeStateSchema })
+  .openapi("Reversal");
+
+/** A 6-digit authenticator code, as typed (spaces allowed). */
+export const TotpCodeInput = z.string().trim().min(6).max(16).openapi({ example: "492039" });
+
+export const StaffMemberSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    status: z.enum(["active", "invited"]).openapi({ description: "`invited` until the invitation is accepted" }),
+    totpEnabled: z.boolean(),
+    createdAt: z.string(),
+    invitedBy: z
+      .string()
+      .nullable()
+      .openapi({ description: "Who invited them (`staff:…` or `key:…`); null for the first owner" }),
+  })
+  .openapi("StaffMember");
+
+export const TicketStatusSchema = z.enum(["open", "closed"]);
+
+export const TicketSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    email: z.string(),
+    message: z.string(),
+    status: TicketStatusSchema,
+    createdAt: z.string(),
+  })
+  .openapi("Ticket");

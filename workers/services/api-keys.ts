@@ -1,3 +1,4 @@
+import { apiKeyStatement, type NewApiKey } from "@tessera/db";
 import { apiKeys } from "@tessera/db/schema";
 import { newId, randomToken, sha256Hex, timingSafeEqual } from "@tessera/domain";
 import { and, eq, isNull } from "drizzle-orm";
@@ -18,35 +19,47 @@ export interface KeyOwner {
   partnerId: string | null;
 }
 
-/** Mints a key; only its SHA-256 is stored, so the plain key exists once, in this response. */
-export async function issueApiKey(
-  ctx: ServiceContext,
-  input: { merchantId: string; kind: KeyKind; name: string; partnerId?: string; plainKey?: string },
-): Promise<IssuedKey> {
+/** A new key and the row that stores it: only its SHA-256, so the plain key exists once, in the answer. */
+export async function mintApiKey(
+  input: { kind: KeyKind; name: string; partnerId?: string | undefined; plainKey?: string | undefined },
+  now: number = Date.now(),
+): Promise<{ apiKey: string; row: NewApiKey }> {
   const apiKey = input.plainKey ?? `${PREFIX[input.kind]}${randomToken(32)}`;
-  const id = newId("apiKey");
-  await ctx.db
-    .insert(apiKeys)
-    .values({
-      id,
-      merchantId: input.merchantId,
+  return {
+    apiKey,
+    row: {
+      id: newId("apiKey", now),
       kind: input.kind,
       partnerId: input.partnerId ?? null,
       name: input.name,
       prefix: apiKey.slice(0, PREFIX[input.kind].length + 6),
       hash: await sha256Hex(apiKey),
-      createdAt: Date.now(),
-    })
-    .onConflictDoNothing({ target: apiKeys.hash });
-  return { id, apiKey };
+      createdAt: now,
+    },
+  };
+}
+
+export async function issueApiKey(
+  ctx: ServiceContext,
+  input: { merchantId: string; kind: KeyKind; name: string; partnerId?: string; plainKey?: string },
+): Promise<IssuedKey> {
+  const { apiKey, row } = await mintApiKey(input);
+  await apiKeyStatement(ctx.db, input.merchantId, row);
+  return { id: row.id, apiKey };
 }
 
 /**
- * Partner keys sit on the redemption hot path, so a verified key is remembered by this isolate
- * for a short while; a revocation takes effect within that time everywhere.
+ * Partner keys sit on the redemption hot path, so a verified key is remembered by the isolate
+ * that checked it for up to KEY_CACHE_MS. A revocation clears the entry in the isolate that
+ * revoked it at once; every other isolate stops accepting the key within KEY_CACHE_MS.
  */
-const KEY_CACHE_MS = 30_000;
+export const KEY_CACHE_MS = 30_000;
 const keyCache = new Map<string, { owner: KeyOwner | null; until: number }>();
+
+/** Drops a key from this isolate's cache, so its revocation takes effect here at once. */
+export function forgetApiKey(hash: string): void {
+  keyCache.delete(hash);
+}
 
 export async function authenticateApiKey(ctx: ServiceContext, kind: KeyKind, apiKey: string): Promise<KeyOwner | null> {
   if (!apiKey.startsWith(PREFIX[kind]) || apiKey.length > 200) return null;

@@ -1,28 +1,61 @@
-import { findSkuOfMerchant, insertProduct, listProductsPage, type ProductRow, type SkuRow } from "@tessera/db";
-import { type Currency, DEFAULT_POLICY, newId } from "@tessera/domain";
-import type { ServiceContext } from "../context";
+import {
+  auditStatement,
+  findProductOfMerchant,
+  findSkuOfMerchant,
+  insertSkuStatement,
+  listProductsPage,
+  listStockedSkus,
+  type NewProduct as NewProductRow,
+  type NewSku as NewSkuRow,
+  type ProductChanges,
+  type ProductRow,
+  productStatements,
+  runAtomic,
+  type SkuChanges,
+  type SkuRow,
+  updateProductStatement,
+  updateSkuStatement,
+} from "@tessera/db";
+import { type Currency, DEFAULT_POLICY, newId, type RechargeTemplate } from "@tessera/domain";
+import type { AdminCaller, ServiceContext } from "../context";
+import { ApiError } from "../errors";
+import { auditEntry } from "./audit";
+import { rechargeTemplateFor } from "./suppliers/checkout";
 
-export type ProductKind = "card_secret" | "voucher";
+export type ProductKind = "card_secret" | "voucher" | "direct_recharge";
+
+type Money = { amount: number; currency: Currency };
+type PolicyInput = { uses?: number | undefined; validDays?: number | null | undefined };
+
+export interface NewSku {
+  name: string;
+  price: Money;
+  policy?: PolicyInput | undefined;
+}
 
 export interface NewProduct {
   name: string;
   kind: ProductKind;
-  description?: string | undefined;
-  instructions?: string | undefined;
-  skus: {
-    name: string;
-    price: { amount: number; currency: Currency };
-    policy?: { uses?: number | undefined; validDays?: number | null | undefined } | undefined;
-  }[];
+  description?: string | null | undefined;
+  instructions?: string | null | undefined;
+  imageUrl?: string | null | undefined;
+  listed?: boolean | undefined;
+  /** What a direct top-up asks the buyer for (required for `direct_recharge`, refused otherwise). */
+  recharge?: RechargeTemplate | null | undefined;
+  skus: NewSku[];
 }
 
 export interface SkuView {
   id: string;
   name: string;
-  price: { amount: number; currency: Currency };
+  price: Money;
   policy: { uses: number; validDays: number | null };
-  /** Units in stock for card secrets; null where codes are minted on demand (vouchers). */
+  /**
+   * Units on sale: card secrets in stock plus what the SKU's suppliers offer, top-ups what the
+   * suppliers offer; null where codes are minted on demand (vouchers).
+   */
   available: number | null;
+  lowStockThreshold: number | null;
 }
 
 export interface ProductView {
@@ -31,57 +64,102 @@ export interface ProductView {
   kind: ProductKind;
   description: string | null;
   instructions: string | null;
+  imageUrl: string | null;
   listed: boolean;
+  /** Direct top-ups only: the recipient the buyer enters. */
+  recharge?: RechargeTemplate;
   skus: SkuView[];
   createdAt: string;
 }
 
-function toView(product: ProductRow, rows: SkuRow[]): ProductView {
+type SkuFields = Pick<
+  SkuRow,
+  "id" | "name" | "priceAmount" | "currency" | "policyUses" | "policyValidDays" | "stockAvailable" | "lowStockThreshold"
+> &
+  Partial<Pick<SkuRow, "upstreamAvailable">>;
+type ProductFields = Pick<
+  ProductRow,
+  "id" | "name" | "kind" | "description" | "instructions" | "imageUrl" | "listed" | "createdAt" | "rechargeTemplate"
+>;
+
+function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
+  return {
+    id: sku.id,
+    name: sku.name,
+    price: { amount: sku.priceAmount, currency: sku.currency },
+    policy: { uses: sku.policyUses, validDays: sku.policyValidDays },
+    available:
+      product.kind === "voucher"
+        ? null
+        : (product.kind === "card_secret" ? sku.stockAvailable : 0) + (sku.upstreamAvailable ?? 0),
+    lowStockThreshold: sku.lowStockThreshold,
+  };
+}
+
+function toView(product: ProductFields, rows: SkuFields[]): ProductView {
   return {
     id: product.id,
     name: product.name,
     kind: product.kind,
     description: product.description,
     instructions: product.instructions,
+    imageUrl: product.imageUrl,
     listed: product.listed,
+    ...(product.rechargeTemplate ? { recharge: product.rechargeTemplate } : {}),
     createdAt: new Date(product.createdAt).toISOString(),
-    skus: rows.map((sku) => ({
-      id: sku.id,
-      name: sku.name,
-      price: { amount: sku.priceAmount, currency: sku.currency },
-      policy: { uses: sku.policyUses, validDays: sku.policyValidDays },
-      available: product.kind === "card_secret" ? sku.stockAvailable : null,
-    })),
+    skus: rows.map((sku) => skuView(product, sku)),
   };
 }
 
-export async function createProduct(ctx: ServiceContext, merchantId: string, input: NewProduct): Promise<ProductView> {
-  const now = Date.now();
-  const product: ProductRow = {
-    id: newId("product", now),
-    merchantId,
-    name: input.name,
-    kind: input.kind,
-    description: input.description ?? null,
-    instructions: input.instructions ?? null,
-    listed: true,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const skuRows: SkuRow[] = input.skus.map((sku) => ({
+/** Empty text is no text: the admin app sends "" for a field cleared in a form. */
+const textOrNull = (value: string | null | undefined) => (value === undefined ? undefined : value || null);
+
+/** A new SKU's row; columns left out take their defaults (no stock yet). */
+function newSkuRow(sku: NewSku, now: number) {
+  return {
     id: newId("sku", now),
-    merchantId,
-    productId: product.id,
     name: sku.name,
     priceAmount: sku.price.amount,
     currency: sku.price.currency,
     policyUses: sku.policy?.uses ?? DEFAULT_POLICY.uses,
     policyValidDays: sku.policy?.validDays ?? DEFAULT_POLICY.validDays,
     stockAvailable: 0,
-    stockVersion: 0,
+    lowStockThreshold: null,
     createdAt: now,
-  }));
-  await insertProduct(ctx.db, merchantId, product, skuRows);
+  } satisfies NewSkuRow;
+}
+
+/** Creates a product with its SKUs; with a caller, the audit entry is written in the same batch. */
+export async function createProduct(
+  ctx: ServiceContext,
+  merchantId: string,
+  input: NewProduct,
+  caller?: AdminCaller,
+): Promise<ProductView> {
+  const now = Date.now();
+  const product = {
+    id: newId("product", now),
+    name: input.name,
+    kind: input.kind,
+    description: textOrNull(input.description) ?? null,
+    instructions: textOrNull(input.instructions) ?? null,
+    imageUrl: input.imageUrl ?? null,
+    listed: input.listed ?? true,
+    rechargeTemplate: rechargeTemplateFor(input.kind, input.recharge),
+    createdAt: now,
+    updatedAt: now,
+  } satisfies NewProductRow;
+  const skuRows = input.skus.map((sku) => newSkuRow(sku, now));
+  const audit = caller
+    ? [
+        auditStatement(
+          ctx.db,
+          merchantId,
+          auditEntry(caller, "product.created", product.id, { name: product.name, kind: product.kind }, now),
+        ),
+      ]
+    : [];
+  await runAtomic(ctx.db, [...productStatements(ctx.db, merchantId, product, skuRows), ...audit]);
   return toView(product, skuRows);
 }
 
@@ -95,7 +173,119 @@ export async function listProducts(
   return { data: page.data.map(({ product, skus }) => toView(product, skus)), nextCursor: page.nextCursor };
 }
 
+/** One product; with `listedOnly` (the shop), an unlisted product reads as missing. */
+export async function getProduct(
+  ctx: ServiceContext,
+  merchantId: string,
+  productId: string,
+  options: { listedOnly: boolean },
+): Promise<ProductView> {
+  const found = await findProductOfMerchant(ctx.db, merchantId, productId);
+  if (!found || (options.listedOnly && !found.product.listed)) throw new ApiError("not_found", "No such product");
+  return toView(found.product, found.skus);
+}
+
+export async function updateProduct(
+  ctx: ServiceContext,
+  caller: AdminCaller,
+  productId: string,
+  input: {
+    name?: string | undefined;
+    description?: string | null | undefined;
+    instructions?: string | null | undefined;
+    imageUrl?: string | null | undefined;
+    listed?: boolean | undefined;
+  },
+): Promise<ProductView> {
+  const found = await findProductOfMerchant(ctx.db, caller.merchantId, productId);
+  if (!found) throw new ApiError("not_found", "No such product");
+  const changes: ProductChanges = {};
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.description !== undefined) changes.description = textOrNull(input.description) ?? null;
+  if (input.instructions !== undefined) changes.instructions = textOrNull(input.instructions) ?? null;
+  if (input.imageUrl !== undefined) changes.imageUrl = input.imageUrl;
+  if (input.listed !== undefined) changes.listed = input.listed;
+  const now = Date.now();
+  await runAtomic(ctx.db, [
+    updateProductStatement(ctx.db, caller.merchantId, productId, changes, now),
+    auditStatement(
+      ctx.db,
+      caller.merchantId,
+      auditEntry(caller, "product.updated", productId, { fields: Object.keys(changes) }, now),
+    ),
+  ]);
+  return toView({ ...found.product, ...changes }, found.skus);
+}
+
+export async function addSku(
+  ctx: ServiceContext,
+  caller: AdminCaller,
+  productId: string,
+  input: NewSku,
+): Promise<SkuView> {
+  const found = await findProductOfMerchant(ctx.db, caller.merchantId, productId);
+  if (!found) throw new ApiError("not_found", "No such product");
+  const now = Date.now();
+  const row = newSkuRow(input, now);
+  await runAtomic(ctx.db, [
+    insertSkuStatement(ctx.db, caller.merchantId, productId, row),
+    auditStatement(ctx.db, caller.merchantId, auditEntry(caller, "sku.created", row.id, { productId }, now)),
+  ]);
+  return skuView(found.product, row);
+}
+
+/** Edits a SKU; orders already placed keep the price and policy they were bought at. */
+export async function updateSku(
+  ctx: ServiceContext,
+  caller: AdminCaller,
+  skuId: string,
+  input: { name?: string | undefined; price?: Money | undefined; lowStockThreshold?: number | null | undefined },
+): Promise<SkuView> {
+  const found = await findSkuOfMerchant(ctx.db, caller.merchantId, skuId);
+  if (!found) throw new ApiError("not_found", "No such SKU");
+  const changes: SkuChanges = {};
+  if (input.name !== undefined) changes.name = input.name;
+  if (input.price !== undefined) {
+    changes.priceAmount = input.price.amount;
+    changes.currency = input.price.currency;
+  }
+  if (input.lowStockThreshold !== undefined) changes.lowStockThreshold = input.lowStockThreshold;
+  await runAtomic(ctx.db, [
+    updateSkuStatement(ctx.db, caller.merchantId, skuId, changes),
+    auditStatement(
+      ctx.db,
+      caller.merchantId,
+      auditEntry(caller, "sku.updated", skuId, {
+        fields: Object.keys(input).filter((key) => input[key as keyof typeof input] !== undefined),
+      }),
+    ),
+  ]);
+  return skuView(found.product, { ...found.sku, ...changes });
+}
+
 /** A SKU with its product, only if it belongs to this merchant: a foreign id reads as missing. */
 export function skuOfMerchant(ctx: ServiceContext, merchantId: string, skuId: string) {
   return findSkuOfMerchant(ctx.db, merchantId, skuId);
+}
+
+/** A card-secret SKU is low when its available units fall to its threshold or below. */
+export function isLow(sku: Pick<SkuRow, "stockAvailable" | "lowStockThreshold">): boolean {
+  return sku.lowStockThreshold !== null && sku.stockAvailable <= sku.lowStockThreshold;
+}
+
+/** Stock of every card-secret SKU, from the read model the StockKeepers' events keep. */
+export async function stockOverview(ctx: ServiceContext, merchantId: string) {
+  const rows = await listStockedSkus(ctx.db, merchantId);
+  return {
+    data: rows.map(({ sku, product }) => ({
+      skuId: sku.id,
+      productName: product.name,
+      skuName: sku.name,
+      available: sku.stockAvailable,
+      reserved: sku.stockReserved,
+      sold: sku.stockSold,
+      lowStockThreshold: sku.lowStockThreshold,
+      low: isLow(sku),
+    })),
+  };
 }

@@ -4,8 +4,9 @@ import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tes
 import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import type { StockUnit } from "../objects/stock-keeper";
-import { refundUndeliverable } from "./refunds";
+import { completeRefund, refundUndeliverable } from "./refunds";
 import { stockKeeper } from "./stock";
+import { hasSuppliers, itemsSentUpstream, sourceLine } from "./suppliers/upstream";
 
 type ItemRow = typeof orderItems.$inferSelect;
 type OrderRow = typeof orders.$inferSelect;
@@ -22,6 +23,9 @@ export type FulfilmentResult = { status: OrderRow["status"] | "missing" };
  *     two racing voucher mints only the first code per seat survives;
  *  3. each surviving voucher arms its CodeLedger (idempotent, same policy and issue time);
  *  4. the order moves paid → fulfilled, guarded by its status.
+ * Direct top-ups, and card lines the merchant cannot serve from stock, are sourced from the
+ * SKU's suppliers (with failover); while one is in flight the order stays `paid`, and the
+ * supplier's callback or a poll runs this again. If every supplier failed, it is refunded.
  */
 export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promise<FulfilmentResult> {
   const order = await ctx.db.select().from(orders).where(eq(orders.id, orderId)).get();
@@ -30,23 +34,51 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   const items = await ctx.db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).all();
 
   const committed = new Map<string, StockUnit[]>();
+  const upstream = items.filter((line) => line.kind === "direct_recharge");
+  // Only an order with card lines can have one that went to a supplier instead of stock.
+  const sentUpstream = items.some((line) => line.kind === "card_secret")
+    ? await itemsSentUpstream(ctx, orderId)
+    : new Set<string>();
   for (const item of items.filter((line) => line.kind === "card_secret")) {
+    // A line once sent to a supplier stays with it, so it is never served twice.
+    if (sentUpstream.has(item.id)) {
+      upstream.push(item);
+      continue;
+    }
     const result = await stockKeeper(ctx, item.skuId).commit(
       { merchantId: order.merchantId, skuId: item.skuId },
       orderId,
       item.quantity,
     );
+    if (!result.ok && (await hasSuppliers(ctx, order.merchantId, item.skuId))) {
+      upstream.push(item);
+      continue;
+    }
     if (!result.ok) {
       await refundUndeliverable(ctx, orderId, "insufficient_stock");
       return { status: "refunded" };
     }
     committed.set(item.id, result.units);
   }
+  const sourced = new Map<string, NewDelivery[]>();
+  const outcomes = await Promise.all(upstream.map((item) => sourceLine(ctx, order, item)));
+  for (const [index, sourcing] of outcomes.entries()) {
+    if (sourcing.state === "ready") sourced.set(upstream[index]?.id ?? "", sourcing.rows);
+  }
+  // Refund only once nothing is in flight: a top-up still running may yet be delivered.
+  if (outcomes.some((sourcing) => sourcing.state === "pending")) return { status: "paid" };
+  if (outcomes.some((sourcing) => sourcing.state === "failed")) {
+    await refundUndeliverable(ctx, orderId, "supplier_failed");
+    return { status: "refunded" };
+  }
 
   const now = Date.now();
   const rows: NewDelivery[] = [];
   for (const item of items) {
-    if (item.kind === "card_secret") {
+    const fromSupplier = sourced.get(item.id);
+    if (fromSupplier) {
+      rows.push(...fromSupplier);
+    } else if (item.kind === "card_secret") {
       for (const [seq, unit] of (committed.get(item.id) ?? []).entries()) {
         rows.push({
           id: newId("delivery", now),
@@ -59,7 +91,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
           createdAt: now,
         });
       }
-    } else {
+    } else if (item.kind === "voucher") {
       rows.push(...(await mintVouchers(ctx, order, item, now)));
     }
   }
@@ -87,10 +119,18 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   );
 
   const done = Date.now();
-  await ctx.db
+  const moved = await ctx.db
     .update(orders)
     .set({ status: "fulfilled", fulfilledAt: done, updatedAt: done })
-    .where(and(eq(orders.id, orderId), eq(orders.status, "paid")));
+    .where(and(eq(orders.id, orderId), eq(orders.status, "paid")))
+    .returning({ id: orders.id });
+  if (moved.length === 0) {
+    // Refunded while this run was delivering: what it just armed or committed was never shown
+    // to the buyer, so the refund's own steps (voiding, returning units) run again to cover it.
+    const current = await ctx.db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId)).get();
+    if (current?.status === "refunded") await completeRefund(ctx, orderId);
+    return { status: current?.status ?? "missing" };
+  }
   ctx.log.info("order fulfilled", { orderId, deliveries: stored.length });
   return { status: "fulfilled" };
 }

@@ -32,6 +32,7 @@ export function orderView(
       kind: item.kind,
       quantity: item.quantity,
       unitPrice: { amount: item.unitAmount, currency: item.currency },
+      ...(item.recipientMasked ? { recipient: item.recipientMasked } : {}),
     })),
     payment: payment ? { id: payment.id, provider: payment.provider, status: payment.status, checkoutUrl } : null,
     createdAt: iso(order.createdAt),

@@ -1,28 +1,36 @@
 import {
+  accessTokenStatement,
   findMerchantBySlug,
   findOrder,
+  hasAccessToken,
   listOrdersPage,
+  notificationStatement,
+  type OrderDetail,
   type OrderStatus,
   orderStatements,
+  recordAudit,
   runAtomic,
   stockLevelStatement,
 } from "@tessera/db";
-import { multiply, newId, randomToken, sha256Hex, sum, timingSafeEqual } from "@tessera/domain";
+import { addDays, multiply, newId, randomToken, sha256Hex, startOfDay, sum, timingSafeEqual } from "@tessera/domain";
 import { SandboxProvider } from "@tessera/payments";
-import type { ServiceContext } from "../context";
+import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
+import { auditEntry, audited } from "./audit";
 import { skuOfMerchant } from "./catalog";
-import { maskedDeliveries, orderView, revealDeliveries } from "./order-views";
+import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
+import { enforceLimits, hashedKey } from "./rate-limits";
 import { stockKeeper } from "./stock";
+import { prepareSupplyLines, upstreamCovers } from "./suppliers/checkout";
 
 export interface NewOrder {
   email: string;
-  items: { skuId: string; quantity: number }[];
+  items: { skuId: string; quantity: number; recipient?: Record<string, string> | undefined }[];
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number };
 
-async function shopMerchant(ctx: ServiceContext, slug: string) {
+export async function shopMerchant(ctx: ServiceContext, slug: string) {
   const merchant = await findMerchantBySlug(ctx.db, slug);
   if (!merchant) throw new ApiError("not_found", "No such shop");
   return merchant;
@@ -63,6 +71,7 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
   const orderId = newId("order", now);
   const paymentId = newId("payment", now);
   const ttl = ctx.config.reservationTtlMs;
+  const recipients = await prepareSupplyLines(ctx, merchant.id, orderId, lines, input.items);
   const stocked = lines.filter((line) => line.product.kind === "card_secret");
 
   const reservations = await Promise.all(
@@ -84,7 +93,12 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
           : null,
       ),
     );
-  if (reservations.some((r) => !r.ok)) {
+  // A card line the merchant cannot reserve is bought from its suppliers at fulfilment, if they offer enough.
+  if (
+    reservations.some(
+      (r, i) => !r.ok && !upstreamCovers(stocked[i]?.sku ?? { upstreamAvailable: 0 }, stocked[i]?.quantity ?? 1),
+    )
+  ) {
     await releaseAll();
     throw new ApiError("insufficient_stock", "Not enough stock for this order; nothing was reserved");
   }
@@ -123,6 +137,8 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     policyUses: line.sku.policyUses,
     policyValidDays: line.sku.policyValidDays,
     instructions: line.product.instructions,
+    recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
+    recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,
   }));
   const paymentRow = {
     id: paymentId,
@@ -155,18 +171,76 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
   return { ...orderView(orderRow, itemRows, paymentRow, checkoutUrl), accessToken };
 }
 
-/** The buyer's order page. The access token is the only credential; a wrong one reads as "no such order". */
-export async function getShopOrder(ctx: ServiceContext, slug: string, orderId: string, accessToken: string) {
+/**
+ * The buyer's order, for its access token: the one made with the order, or one issued by an
+ * order lookup. A wrong token reads exactly like a missing order.
+ */
+export async function orderForToken(
+  ctx: ServiceContext,
+  slug: string,
+  orderId: string,
+  accessToken: string,
+): Promise<OrderDetail> {
   const merchant = await shopMerchant(ctx, slug);
   const found = await findOrder(ctx.db, merchant.id, orderId);
-  if (!found || !(await timingSafeEqual(await sha256Hex(accessToken), found.order.accessTokenHash))) {
-    throw new ApiError("not_found", "No such order");
+  const missing = () => new ApiError("not_found", "No such order");
+  if (!found) throw missing();
+  const tokenHash = await sha256Hex(accessToken);
+  if (
+    !(await timingSafeEqual(tokenHash, found.order.accessTokenHash)) &&
+    !(await hasAccessToken(ctx.db, merchant.id, orderId, tokenHash, Date.now()))
+  ) {
+    throw missing();
   }
+  return found;
+}
+
+/** The buyer's order page, with the codes once delivered. */
+export async function getShopOrder(ctx: ServiceContext, slug: string, orderId: string, accessToken: string) {
+  const found = await orderForToken(ctx, slug, orderId, accessToken);
   const visible = found.order.status === "fulfilled";
   return {
     ...orderView(found.order, found.items, found.payment, null),
     deliveries: visible ? await revealDeliveries(ctx, found.deliveries, found.items) : [],
   };
+}
+
+/** Lookups per IP and per email, each in its own RateGate. */
+export const LOOKUP_LIMIT = { limit: 10, windowMs: 10 * 60_000 };
+/** How long a token issued by a lookup opens its order. */
+export const LOOKUP_TOKEN_TTL_MS = 90 * 86_400_000;
+
+/**
+ * Finds an order again by email and order number, and issues a fresh access token for it. The
+ * token made with the order (the one in the confirmation link) stays valid beside it. Limited
+ * per IP and per email, so order numbers cannot be tried in bulk.
+ */
+export async function lookUpOrder(
+  ctx: ServiceContext,
+  slug: string,
+  input: { email: string; orderId: string },
+  clientIp: string,
+) {
+  const email = input.email.trim().toLowerCase();
+  const noMatch = () => new ApiError("not_found", "No order matches this email and order number");
+  // Shops are public, so an unknown one tells nothing and costs no lookup; guesses at orders do.
+  const merchant = await findMerchantBySlug(ctx.db, slug);
+  if (!merchant) throw noMatch();
+  await enforceLimits(ctx, [
+    { key: await hashedKey("order-lookup:ip", clientIp), ...LOOKUP_LIMIT },
+    { key: await hashedKey("order-lookup:email", email), ...LOOKUP_LIMIT },
+  ]);
+  const found = await findOrder(ctx.db, merchant.id, input.orderId.trim());
+  if (!found || !(await timingSafeEqual(found.order.email, email))) throw noMatch();
+  const now = Date.now();
+  const accessToken = randomToken(32);
+  await accessTokenStatement(ctx.db, merchant.id, {
+    tokenHash: await sha256Hex(accessToken),
+    orderId: found.order.id,
+    createdAt: now,
+    expiresAt: now + LOOKUP_TOKEN_TTL_MS,
+  });
+  return { orderId: found.order.id, accessToken };
 }
 
 export async function getAdminOrder(ctx: ServiceContext, merchantId: string, orderId: string) {
@@ -178,14 +252,91 @@ export async function getAdminOrder(ctx: ServiceContext, merchantId: string, ord
   };
 }
 
+/**
+ * A listing's date range as instants: a bare date is that whole day in `timeZone` (UTC unless
+ * told), a timestamp is taken as written. `to` is inclusive.
+ */
+export function dateRange(
+  input: { from?: string | undefined; to?: string | undefined },
+  timeZone = "UTC",
+): { from?: number | undefined; to?: number | undefined } {
+  const bare = (value: string) => value.length === 10;
+  const from =
+    input.from === undefined ? undefined : bare(input.from) ? startOfDay(input.from, timeZone) : Date.parse(input.from);
+  const to =
+    input.to === undefined
+      ? undefined
+      : bare(input.to)
+        ? // The day after 9999-12-31 has no YYYY-MM-DD (addDays would answer "+010000-01"): no upper bound.
+          input.to === "9999-12-31"
+          ? undefined
+          : startOfDay(addDays(input.to, 1), timeZone) - 1
+        : Date.parse(input.to);
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new ApiError("validation_failed", "`from` is after `to`", {
+      errors: [{ path: "from", message: "after to" }],
+    });
+  }
+  return { from, to };
+}
+
 export async function listOrders(
   ctx: ServiceContext,
   merchantId: string,
-  options: { limit: number; cursor?: string | undefined; status?: OrderStatus | undefined; email?: string | undefined },
+  options: {
+    limit: number;
+    cursor?: string | undefined;
+    status?: OrderStatus | undefined;
+    email?: string | undefined;
+    orderId?: string | undefined;
+    from?: number | undefined;
+    to?: number | undefined;
+  },
 ) {
   const page = await listOrdersPage(ctx.db, merchantId, options);
   return {
     data: page.data.map(({ order, items, payment }) => orderView(order, items, payment, null)),
     nextCursor: page.nextCursor,
   };
+}
+
+/** The full code (and secret) of one delivery, for staff; the reveal is audited before it is shown. */
+export async function revealDelivery(ctx: ServiceContext, caller: AdminCaller, orderId: string, deliveryId: string) {
+  const found = await findOrder(ctx.db, caller.merchantId, orderId);
+  const delivery = found?.deliveries.find((row) => row.id === deliveryId);
+  if (!found || !delivery) throw new ApiError("not_found", "No such delivery");
+  await recordAudit(
+    ctx.db,
+    caller.merchantId,
+    auditEntry(caller, "delivery.revealed", deliveryId, { orderId, codeId: delivery.codeId }),
+  );
+  const context = deliveryContext(delivery);
+  return {
+    code: await ctx.vault.decrypt(delivery.codeCiphertext, context),
+    ...(delivery.secretCiphertext ? { secret: await ctx.vault.decrypt(delivery.secretCiphertext, context) } : {}),
+  };
+}
+
+/**
+ * Queues the delivery e-mail of a fulfilled order again. The message is recorded in
+ * `notifications` as queued; sending e-mail is the job of a sender that drains that table.
+ */
+export async function resendDelivery(ctx: ServiceContext, caller: AdminCaller, orderId: string) {
+  const found = await findOrder(ctx.db, caller.merchantId, orderId);
+  if (!found) throw new ApiError("not_found", "No such order");
+  if (found.order.status !== "fulfilled") throw new ApiError("conflict", "Only a delivered order can be sent again");
+  const now = Date.now();
+  const notificationId = newId("notification", now);
+  await runAtomic(ctx.db, [
+    notificationStatement(ctx.db, caller.merchantId, {
+      id: notificationId,
+      kind: "delivery",
+      orderId,
+      email: found.order.email,
+      status: "queued",
+      createdAt: now,
+    }),
+    audited(ctx, caller, "order.resent", orderId, { notificationId }, now),
+  ]);
+  return { notificationId };
 }

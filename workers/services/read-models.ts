@@ -28,6 +28,7 @@ const base = { id: z.string(), at: z.number(), merchantId: z.string() };
 
 export const EventSchema = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("code.armed"), data: CodeSnapshot }),
+  z.object({ ...base, type: z.literal("code.voided"), data: CodeSnapshot }),
   z.object({
     ...base,
     type: z.literal("code.redeemed"),
@@ -35,6 +36,8 @@ export const EventSchema = z.discriminatedUnion("type", [
       redemptionId: z.string(),
       partnerId: z.string().nullable(),
       location: z.string().nullable(),
+      /** Who redeemed; optional for events published before it was carried. */
+      actor: z.string().nullable().optional(),
     }),
   }),
   z.object({
@@ -44,13 +47,20 @@ export const EventSchema = z.discriminatedUnion("type", [
       redemptionId: z.string(),
       partnerId: z.string().nullable(),
       location: z.string().nullable(),
+      actor: z.string().nullable().optional(),
       redeemedAt: z.number(),
     }),
   }),
   z.object({
     ...base,
     type: z.literal("stock.changed"),
-    data: z.object({ skuId: z.string(), available: z.number().int(), version: z.number().int() }),
+    data: z.object({
+      skuId: z.string(),
+      available: z.number().int(),
+      version: z.number().int(),
+      reserved: z.number().int().optional(),
+      sold: z.number().int().optional(),
+    }),
   }),
   z.object({
     ...base,
@@ -88,10 +98,11 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
   const { db } = ctx;
   switch (event.type) {
     case "code.armed":
+    case "code.voided":
       await codeStatement(ctx, event);
       return;
     case "code.redeemed": {
-      const { redemptionId, codeId, partnerId, location } = event.data;
+      const { redemptionId, codeId, partnerId, location, actor } = event.data;
       await runAtomic(db, [
         codeStatement(ctx, event),
         redemptionStatement(db, event.merchantId, {
@@ -99,13 +110,14 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
           codeId,
           partnerId,
           location,
+          actor: actor ?? null,
           createdAt: event.at,
         }),
       ]);
       return;
     }
     case "code.reversed": {
-      const { redemptionId, codeId, partnerId, location, redeemedAt } = event.data;
+      const { redemptionId, codeId, partnerId, location, actor, redeemedAt } = event.data;
       await runAtomic(db, [
         codeStatement(ctx, event),
         reversalStatement(db, event.merchantId, {
@@ -113,6 +125,7 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
           codeId,
           partnerId,
           location,
+          actor: actor ?? null,
           createdAt: redeemedAt,
           reversedAt: event.at,
         }),

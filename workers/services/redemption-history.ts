@@ -17,6 +17,7 @@ export async function listRedemptions(
       skuId,
       orderId,
       partnerId: redemption.partnerId,
+      staffId: redemption.actor?.startsWith("staff:") ? redemption.actor.slice("staff:".length) : null,
       status: redemption.status,
       location: redemption.location,
       createdAt: new Date(redemption.createdAt).toISOString(),

@@ -1,7 +1,27 @@
+import { recordAudit } from "@tessera/db";
 import { lookupKeyOfRedemption, normalizeCode, sha256Hex } from "@tessera/domain";
-import type { PartnerCaller, ServiceContext } from "../context";
+import { type AdminCaller, actorOf, type PartnerCaller, type ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import type { CodeLedger, CodeView } from "../objects/code-ledger";
+import { auditEntry } from "./audit";
+
+/**
+ * Who verifies, redeems or reverses: a partner (through its API key), or the merchant's own staff
+ * at the manual redemption desk (partnerId null, recorded by their actor `staff:…` / `key:…`).
+ */
+export interface Redeemer {
+  merchantId: string;
+  partnerId: string | null;
+  actor: string;
+}
+
+export function partnerRedeemer(partner: PartnerCaller): Redeemer {
+  return { merchantId: partner.merchantId, partnerId: partner.partnerId, actor: `partner:${partner.partnerId}` };
+}
+
+export function deskRedeemer(caller: AdminCaller): Redeemer {
+  return { merchantId: caller.merchantId, partnerId: null, actor: actorOf(caller) };
+}
 
 function ledger(ctx: ServiceContext, lookupKey: string): DurableObjectStub<CodeLedger> {
   return ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey));
@@ -24,9 +44,9 @@ export function codeStatusView(code: CodeView) {
   return { status: code.status, remainingUses: code.remainingUses, expiresAt: iso(code.expiresAt) };
 }
 
-export async function verifyCode(ctx: ServiceContext, partner: PartnerCaller, code: string) {
-  const { stub } = await ledgerFor(ctx, partner.merchantId, code);
-  const view = await stub.verify(partner.merchantId);
+export async function verifyCode(ctx: ServiceContext, redeemer: Redeemer, code: string) {
+  const { stub } = await ledgerFor(ctx, redeemer.merchantId, code);
+  const view = await stub.verify(redeemer.merchantId);
   if (!view) throw new ApiError("code_not_found");
   return {
     valid: view.status === "active",
@@ -39,14 +59,15 @@ export async function verifyCode(ctx: ServiceContext, partner: PartnerCaller, co
 
 export async function redeemCode(
   ctx: ServiceContext,
-  partner: PartnerCaller,
+  redeemer: Redeemer,
   input: { code: string; location?: string | undefined; idempotencyKey: string | null },
 ) {
-  const { stub, normalized } = await ledgerFor(ctx, partner.merchantId, input.code);
+  const { stub, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
   const location = input.location ?? null;
   const outcome = await stub.redeem({
-    merchantId: partner.merchantId,
-    partnerId: partner.partnerId,
+    merchantId: redeemer.merchantId,
+    partnerId: redeemer.partnerId,
+    actor: redeemer.actor,
     idempotencyKey: input.idempotencyKey,
     requestHash: await sha256Hex(JSON.stringify([normalized, location])),
     location,
@@ -54,17 +75,23 @@ export async function redeemCode(
   if (!outcome.ok) throw new ApiError(outcome.error);
   const { redemption } = outcome;
   return {
-    id: redemption.id,
-    createdAt: iso(redemption.createdAt),
-    code: { status: redemption.code.status, remainingUses: redemption.code.remainingUses },
+    replayed: outcome.replayed,
+    result: {
+      id: redemption.id,
+      createdAt: iso(redemption.createdAt),
+      code: { status: redemption.code.status, remainingUses: redemption.code.remainingUses },
+    },
   };
 }
 
-/** Reverses one of this partner's redemptions; its id says which ledger holds it. */
-export async function reverseRedemption(ctx: ServiceContext, partner: PartnerCaller, redemptionId: string) {
+/**
+ * Reverses a redemption; its id says which ledger holds it. A partner reaches only its own
+ * redemptions; the merchant's staff (partnerId null) any of the merchant's.
+ */
+export async function reverseRedemption(ctx: ServiceContext, redeemer: Redeemer, redemptionId: string) {
   const lookupKey = lookupKeyOfRedemption(redemptionId);
   if (!lookupKey) throw new ApiError("not_found", "No such redemption");
-  const outcome = await ledger(ctx, lookupKey).reverse(partner.merchantId, redemptionId, partner.partnerId);
+  const outcome = await ledger(ctx, lookupKey).reverse(redeemer.merchantId, redemptionId, redeemer.partnerId);
   if (!outcome.ok) throw new ApiError(outcome.error, outcome.error === "not_found" ? "No such redemption" : undefined);
   return {
     id: outcome.redemptionId,
@@ -72,4 +99,28 @@ export async function reverseRedemption(ctx: ServiceContext, partner: PartnerCal
     reversedAt: iso(outcome.reversedAt),
     code: { status: outcome.code.status, remainingUses: outcome.code.remainingUses },
   };
+}
+
+/** A redemption at the manual desk, audited as the staff member's (a replay is not audited twice). */
+export async function deskRedeem(
+  ctx: ServiceContext,
+  caller: AdminCaller,
+  input: { code: string; location?: string | undefined; idempotencyKey: string | null },
+) {
+  const { replayed, result } = await redeemCode(ctx, deskRedeemer(caller), input);
+  if (!replayed) {
+    await recordAudit(
+      ctx.db,
+      caller.merchantId,
+      auditEntry(caller, "redemption.created", result.id, { location: input.location ?? null }),
+    );
+  }
+  return result;
+}
+
+/** A reversal by the merchant's staff, of any of the merchant's redemptions, audited. */
+export async function staffReverse(ctx: ServiceContext, caller: AdminCaller, redemptionId: string) {
+  const reversal = await reverseRedemption(ctx, deskRedeemer(caller), redemptionId);
+  await recordAudit(ctx.db, caller.merchantId, auditEntry(caller, "redemption.reversed", redemptionId));
+  return reversal;
 }

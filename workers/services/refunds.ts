@@ -1,8 +1,17 @@
-import { ledgerEntryStatement, runAtomic } from "@tessera/db";
-import { orderItems, orders, payments } from "@tessera/db/schema";
-import { newId } from "@tessera/domain";
-import { and, eq } from "drizzle-orm";
-import type { ServiceContext } from "../context";
+import {
+  claimRefundStatement,
+  findOrder,
+  guardedAuditStatement,
+  isGuardRefusal,
+  ledgerEntryStatement,
+  runAtomic,
+} from "@tessera/db";
+import { deliveries, orderItems, orders, payments } from "@tessera/db/schema";
+import { newId, predecessorsOf } from "@tessera/domain";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { AdminCaller, ServiceContext } from "../context";
+import { ApiError } from "../errors";
+import { auditEntry } from "./audit";
 import { sandboxProvider } from "./payments";
 import { stockKeeper } from "./stock";
 
@@ -42,9 +51,84 @@ export async function refundUndeliverable(ctx: ServiceContext, orderId: string, 
     .where(and(eq(orders.id, orderId), eq(orders.status, "paid")))
     .returning({ id: orders.id });
   if (claimed.length === 0) return;
-  await releaseOrderStock(ctx, orderId, { includeCommitted: true });
-  await settleRefund(ctx, orderId);
+  await completeRefund(ctx, orderId);
   ctx.log.info("order refunded", { orderId, reason });
+}
+
+const REFUNDABLE = predecessorsOf("refunded");
+
+/**
+ * A merchant's refund of a paid or delivered order. The move to `refunded` and its audit entry
+ * are one batch, guarded by the order's status, so of concurrent refunds one wins and an unpaid
+ * order never moves (409). Then voucher codes are voided in their ledgers, units never shown to
+ * the buyer go back to stock, and the payment is refunded through the provider with its ledger
+ * row. Card secrets already delivered cannot be taken back: the audit entry records how many.
+ */
+export async function refundOrder(ctx: ServiceContext, caller: AdminCaller, orderId: string, reason: string) {
+  const found = await findOrder(ctx.db, caller.merchantId, orderId);
+  if (!found) throw new ApiError("not_found", "No such order");
+  const refusal = () =>
+    found.order.status === "refunded"
+      ? new ApiError("conflict", "The order was already refunded")
+      : new ApiError("conflict", "Only a paid order can be refunded");
+  if (!REFUNDABLE.includes(found.order.status)) throw refusal();
+  const now = Date.now();
+  const vouchers = found.deliveries.filter((row) => row.codeId !== null).length;
+  const entry = auditEntry(
+    caller,
+    "order.refunded",
+    orderId,
+    {
+      reason,
+      from: found.order.status,
+      vouchersVoided: vouchers,
+      cardSecretsKept: found.order.status === "fulfilled" ? found.deliveries.length - vouchers : 0,
+    },
+    now,
+  );
+  try {
+    await runAtomic(ctx.db, [
+      guardedAuditStatement(
+        ctx.db,
+        caller.merchantId,
+        entry,
+        sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${orderId} AND ${orders.merchantId} = ${caller.merchantId} AND ${inArray(orders.status, REFUNDABLE)})`,
+      ),
+      claimRefundStatement(ctx.db, caller.merchantId, orderId, {
+        reason: "merchant_refund",
+        at: now,
+        from: REFUNDABLE,
+      }),
+    ]);
+  } catch (error) {
+    if (isGuardRefusal(error)) throw refusal();
+    throw error;
+  }
+  await completeRefund(ctx, orderId);
+  ctx.log.info("order refunded", { orderId, reason: "merchant_refund" });
+}
+
+/**
+ * Everything a refunded order still owes, each step idempotent so the sweep can run it again:
+ * its voucher codes are voided; if it was never delivered, its units return to stock; the money
+ * goes back once.
+ */
+export async function completeRefund(ctx: ServiceContext, orderId: string): Promise<void> {
+  const order = await ctx.db.select().from(orders).where(eq(orders.id, orderId)).get();
+  if (order?.status !== "refunded") return;
+  const codes = await ctx.db
+    .select({ lookupKey: deliveries.lookupKey })
+    .from(deliveries)
+    .where(and(eq(deliveries.orderId, orderId), eq(deliveries.merchantId, order.merchantId)))
+    .all();
+  await Promise.all(
+    codes.flatMap(({ lookupKey }) =>
+      lookupKey ? [ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey)).void(order.merchantId)] : [],
+    ),
+  );
+  // Units of an order that was delivered were seen by the buyer: they stay sold.
+  if (order.fulfilledAt === null) await releaseOrderStock(ctx, orderId, { includeCommitted: true });
+  await settleRefund(ctx, orderId);
 }
 
 /** Gives the money of a refunded order back, once: the payment moves and the ledger row is unique. */

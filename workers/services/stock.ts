@@ -1,9 +1,10 @@
-import { recordStockLevel } from "@tessera/db";
+import { recordAudit, recordStockLevel } from "@tessera/db";
 import { normalizeCardSecret } from "@tessera/domain";
 import Papa from "papaparse";
-import type { ServiceContext } from "../context";
+import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import type { ImportItem, SkuRef, StockKeeper } from "../objects/stock-keeper";
+import { auditEntry } from "./audit";
 import { skuOfMerchant } from "./catalog";
 
 export const MAX_FIELD_LENGTH = 512;
@@ -57,6 +58,7 @@ export async function importStock(
   merchantId: string,
   skuId: string,
   lines: StockLine[],
+  caller?: AdminCaller,
 ): Promise<ImportReport> {
   const found = await skuOfMerchant(ctx, merchantId, skuId);
   if (!found) throw new ApiError("not_found", "No such SKU");
@@ -102,6 +104,16 @@ export async function importStock(
     levels = result.levels;
   }
   if (levels) await recordStockLevel(ctx.db, merchantId, skuId, levels);
+  // The units live in the StockKeeper, not D1, so the entry follows the import rather than
+  // sharing its batch.
+  if (caller) {
+    const { imported, duplicates, rejected } = report;
+    await recordAudit(
+      ctx.db,
+      merchantId,
+      auditEntry(caller, "stock.imported", skuId, { imported, duplicates, rejected }),
+    );
+  }
   return report;
 }
 

@@ -1,4 +1,4 @@
-import type { Currency } from "@tessera/domain";
+import type { Currency, RechargeTemplate } from "@tessera/domain";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull();
@@ -21,12 +21,26 @@ export const staff = sqliteTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: text("role", { enum: ["owner", "operator", "finance", "support"] }).notNull(),
+    /** `invited` until the invitation is accepted; `removed` members keep their row for the audit log. */
+    status: text("status", { enum: ["active", "invited", "removed"] })
+      .notNull()
+      .default("active"),
+    /** PBKDF2 hash; an invited or removed member holds a value no password matches. */
     passwordHash: text("password_hash").notNull(),
-    failedSignIns: integer("failed_sign_ins").notNull().default(0),
-    lockedUntil: integer("locked_until"),
+    /** Who invited this member (`staff:…` or `key:…`); null for a merchant's first owner. */
+    invitedBy: text("invited_by"),
+    /** SHA-256 of the invitation token, which is shown once; cleared when accepted. */
+    inviteTokenHash: text("invite_token_hash").unique(),
+    inviteExpiresAt: integer("invite_expires_at"),
+    /** The TOTP secret sealed by the vault; null while the second factor is off. */
+    totpSecret: text("totp_secret"),
+    /** A secret being enrolled, until a code from it is confirmed. */
+    totpPendingSecret: text("totp_pending_secret"),
+    /** The last time step a code was accepted for: a code is good once (RFC 6238 §5.2). */
+    totpLastStep: integer("totp_last_step"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("staff_email").on(t.email)],
+  (t) => [uniqueIndex("staff_email").on(t.email), index("staff_merchant").on(t.merchantId, t.id)],
 );
 
 export const sessions = sqliteTable(
@@ -88,9 +102,13 @@ export const products = sqliteTable(
       .notNull()
       .references(() => merchants.id),
     name: text("name").notNull(),
-    kind: text("kind", { enum: ["card_secret", "voucher"] }).notNull(),
+    kind: text("kind", { enum: ["card_secret", "voucher", "direct_recharge"] }).notNull(),
     description: text("description"),
     instructions: text("instructions"),
+    /** An https URL of the product's picture. */
+    imageUrl: text("image_url"),
+    /** The recipient a direct top-up asks for at checkout; null for other kinds. */
+    rechargeTemplate: text("recharge_template", { mode: "json" }).$type<RechargeTemplate>(),
     listed: integer("listed", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
@@ -113,9 +131,15 @@ export const skus = sqliteTable(
     currency: text("currency").$type<Currency>().notNull(),
     policyUses: integer("policy_uses").notNull().default(1),
     policyValidDays: integer("policy_valid_days"),
-    /** Read model of the StockKeeper's unsold units; `stockVersion` orders concurrent updates. */
+    /** Read model of the StockKeeper's units; `stockVersion` orders concurrent updates. */
     stockAvailable: integer("stock_available").notNull().default(0),
+    stockReserved: integer("stock_reserved").notNull().default(0),
+    stockSold: integer("stock_sold").notNull().default(0),
     stockVersion: integer("stock_version").notNull().default(0),
+    /** Warn when available units fall to this many or fewer; null for no warning. */
+    lowStockThreshold: integer("low_stock_threshold"),
+    /** Units the SKU's healthy, approved suppliers offered at their last sync. */
+    upstreamAvailable: integer("upstream_available").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index("skus_product").on(t.productId), index("skus_merchant").on(t.merchantId)],
@@ -146,6 +170,7 @@ export const orders = sqliteTable(
   (t) => [
     index("orders_merchant_created").on(t.merchantId, t.id),
     index("orders_merchant_email").on(t.merchantId, t.email),
+    index("orders_merchant_created_at").on(t.merchantId, t.createdAt),
   ],
 );
 
@@ -162,7 +187,7 @@ export const orderItems = sqliteTable(
       .references(() => skus.id),
     productName: text("product_name").notNull(),
     skuName: text("sku_name").notNull(),
-    kind: text("kind", { enum: ["card_secret", "voucher"] }).notNull(),
+    kind: text("kind", { enum: ["card_secret", "voucher", "direct_recharge"] }).notNull(),
     quantity: integer("quantity").notNull(),
     unitAmount: integer("unit_amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),
@@ -170,6 +195,9 @@ export const orderItems = sqliteTable(
     policyUses: integer("policy_uses").notNull(),
     policyValidDays: integer("policy_valid_days"),
     instructions: text("instructions"),
+    /** A direct top-up's recipient account, sealed by the vault, and the masked form shown to people. */
+    recipientCiphertext: text("recipient_ciphertext"),
+    recipientMasked: text("recipient_masked"),
   },
   (t) => [index("order_items_order").on(t.orderId)],
 );
@@ -241,10 +269,16 @@ export const redemptions = sqliteTable(
     partnerId: text("partner_id"),
     status: text("status", { enum: ["completed", "reversed"] }).notNull(),
     location: text("location"),
+    /** Who redeemed: `partner:…`, or `staff:…` / `key:…` at the manual redemption desk. */
+    actor: text("actor"),
     createdAt: createdAt(),
     reversedAt: integer("reversed_at"),
   },
-  (t) => [index("redemptions_merchant").on(t.merchantId, t.id), index("redemptions_code").on(t.codeId)],
+  (t) => [
+    index("redemptions_merchant").on(t.merchantId, t.id),
+    index("redemptions_code").on(t.codeId),
+    index("redemptions_merchant_created").on(t.merchantId, t.createdAt),
+  ],
 );
 
 export const idempotencyKeys = sqliteTable(
@@ -285,7 +319,11 @@ export const ledgerEntries = sqliteTable(
     currency: text("currency").$type<Currency>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("ledger_payment_kind").on(t.paymentId, t.kind), index("ledger_merchant").on(t.merchantId)],
+  (t) => [
+    uniqueIndex("ledger_payment_kind").on(t.paymentId, t.kind),
+    index("ledger_merchant").on(t.merchantId),
+    index("ledger_merchant_created").on(t.merchantId, t.createdAt),
+  ],
 );
 
 export const auditLog = sqliteTable(
@@ -300,4 +338,226 @@ export const auditLog = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("audit_merchant").on(t.merchantId, t.id)],
+);
+
+/**
+ * Further access tokens of an order, issued by an order lookup (email and order number). The
+ * token made with the order stays valid beside them; each is stored as its SHA-256 only.
+ */
+export const orderAccessTokens = sqliteTable(
+  "order_access_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("order_access_tokens_order").on(t.orderId)],
+);
+
+/** Messages owed to a buyer (the delivery e-mail, again on request); a sender drains `queued`. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    kind: text("kind", { enum: ["delivery"] }).notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    email: text("email").notNull(),
+    status: text("status", { enum: ["queued", "sent", "failed"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_merchant_order").on(t.merchantId, t.orderId)],
+);
+
+/** A buyer's help request about an order, for the merchant's support queue. */
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    email: text("email").notNull(),
+    message: text("message").notNull(),
+    status: text("status", { enum: ["open", "closed"] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("tickets_merchant_status").on(t.merchantId, t.status, t.id)],
+);
+
+// ---- Supply chain: suppliers, their SKUs, upstream orders, settlements and reconciliation ----
+
+export interface SupplierDocument {
+  kind: "business_license" | "contract" | "authorization" | "other";
+  name: string;
+  reference: string;
+}
+
+/**
+ * A merchant's upstream supplier. Its credentials (account id, signing secret, card key) are
+ * sealed by the vault; the platform operator vets it before any SKU may use it.
+ */
+export const suppliers = sqliteTable(
+  "suppliers",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    name: text("name").notNull(),
+    adapter: text("adapter", { enum: ["signed_gateway"] }).notNull(),
+    /** The one URL requests go to; checked against the outbound policy on save and on every call. */
+    endpoint: text("endpoint").notNull(),
+    credentialsCiphertext: text("credentials_ciphertext").notNull(),
+    status: text("status", { enum: ["pending", "approved", "suspended"] }).notNull(),
+    documents: text("documents", { mode: "json" }).$type<SupplierDocument[]>().notNull(),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: integer("reviewed_at"),
+    reviewNote: text("review_note"),
+    /** Per call; a slower answer counts as a timeout against the circuit breaker. */
+    timeoutMs: integer("timeout_ms").notNull(),
+    /** Failures in a row that open the circuit, and how long it then stays open. */
+    failureThreshold: integer("failure_threshold").notNull(),
+    cooldownSeconds: integer("cooldown_seconds").notNull(),
+    lastSyncedAt: integer("last_synced_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("suppliers_merchant_name").on(t.merchantId, t.name),
+    index("suppliers_status").on(t.status, t.id),
+  ],
+);
+
+/** Which suppliers can deliver a SKU, in order (priority 0 is the primary), at what cost. */
+export const skuSuppliers = sqliteTable(
+  "sku_suppliers",
+  {
+    skuId: text("sku_id")
+      .notNull()
+      .references(() => skus.id),
+    supplierId: text("supplier_id")
+      .notNull()
+      .references(() => suppliers.id),
+    merchantId: text("merchant_id").notNull(),
+    upstreamProductId: text("upstream_product_id").notNull(),
+    priority: integer("priority").notNull(),
+    /** Cost per unit: as agreed when bound, then as the supplier quotes it at each sync. */
+    costAmount: integer("cost_amount").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    upstreamStock: integer("upstream_stock"),
+    syncedAt: integer("synced_at"),
+    /** Why the last sync could not read this supplier; null when it could. */
+    syncError: text("sync_error"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.skuId, t.supplierId] }), index("sku_suppliers_supplier").on(t.supplierId)],
+);
+
+/** A SKU's supply settings: when to restock from suppliers, and how its price follows their cost. */
+export const skuSupply = sqliteTable("sku_supply", {
+  skuId: text("sku_id")
+    .primaryKey()
+    .references(() => skus.id),
+  merchantId: text("merchant_id").notNull(),
+  restockThreshold: integer("restock_threshold"),
+  restockQuantity: integer("restock_quantity"),
+  /** Price = primary cost × (1 + markupBps / 10 000), rounded up; null keeps the merchant's price. */
+  markupBps: integer("markup_bps"),
+  /** The restock in flight, claimed so that only one runs per SKU. */
+  restockOrderId: text("restock_order_id"),
+  restockClaimedAt: integer("restock_claimed_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * One order placed with a supplier. Its id is the merchant order number the supplier sees, so
+ * every repeat of a call is idempotent upstream. An order line that fails over to a backup gets
+ * a new attempt (unique per item and attempt number).
+ */
+export const supplierOrders = sqliteTable(
+  "supplier_orders",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    supplierId: text("supplier_id")
+      .notNull()
+      .references(() => suppliers.id),
+    skuId: text("sku_id").notNull(),
+    orderId: text("order_id"),
+    itemId: text("item_id"),
+    purpose: text("purpose", { enum: ["order", "restock"] }).notNull(),
+    method: text("method", { enum: ["purchase", "topup"] }).notNull(),
+    attempt: integer("attempt").notNull(),
+    upstreamProductId: text("upstream_product_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    /** What we expect to pay: the bound cost when the order was placed, times the quantity. */
+    costAmount: integer("cost_amount").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    /** pending: not sent yet; unknown: sent, no answer; processing: accepted upstream. */
+    status: text("status", { enum: ["pending", "unknown", "processing", "succeeded", "failed"] }).notNull(),
+    upstreamOrderNo: text("upstream_order_no"),
+    upstreamVersion: integer("upstream_version").notNull().default(0),
+    /** What the supplier says it charged. */
+    chargedAmount: integer("charged_amount"),
+    serialNo: text("serial_no"),
+    /** Cards bought, sealed by the vault until they are delivered or stocked. */
+    cardsCiphertext: text("cards_ciphertext"),
+    failReason: text("fail_reason"),
+    polls: integer("polls").notNull().default(0),
+    nextPollAt: integer("next_poll_at"),
+    /** The UTC day the order was placed, as the supplier's statement groups it. */
+    day: text("day").notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("supplier_orders_item_attempt").on(t.itemId, t.attempt),
+    index("supplier_orders_supplier_day").on(t.supplierId, t.day),
+    index("supplier_orders_status").on(t.status, t.nextPollAt),
+    index("supplier_orders_order").on(t.orderId),
+  ],
+);
+
+/** What we paid a supplier: one debit per upstream order we accepted as delivered. */
+export const supplierSettlements = sqliteTable(
+  "supplier_settlements",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    supplierId: text("supplier_id").notNull(),
+    supplierOrderId: text("supplier_order_id").notNull(),
+    kind: text("kind", { enum: ["debit"] }).notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    day: text("day").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("supplier_settlements_order_kind").on(t.supplierOrderId, t.kind),
+    index("supplier_settlements_supplier_day").on(t.supplierId, t.day),
+  ],
+);
+
+/** The last reconciliation of a supplier's day, kept for the finance role. */
+export const supplierReconciliations = sqliteTable(
+  "supplier_reconciliations",
+  {
+    supplierId: text("supplier_id").notNull(),
+    day: text("day").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    mismatches: integer("mismatches").notNull(),
+    report: text("report", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.supplierId, t.day] })],
 );

@@ -54,7 +54,9 @@ export async function makeProduct(
     kind: options.kind ?? "card_secret",
     description: null,
     instructions: "Redeem at the counter",
+    imageUrl: null,
     listed: options.listed ?? true,
+    rechargeTemplate: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -70,7 +72,11 @@ export async function makeProduct(
       policyUses: 1,
       policyValidDays: null,
       stockAvailable: 0,
+      stockReserved: 0,
+      stockSold: 0,
       stockVersion: 0,
+      lowStockThreshold: null,
+      upstreamAvailable: 0,
       createdAt: now,
     }),
   );

@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, createPartner, deliveredVoucher, signIn, type TestMerchant } from "../factories";
+import {
+  auditLog,
+  byRole,
+  call,
+  createMerchant,
+  createPartner,
+  createTeam,
+  deliveredVoucher,
+  signIn,
+  type TestMerchant,
+} from "../factories";
 import { cookieHeader, expectJson, itRefusesBadCredentials, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/admin/partners");
@@ -82,6 +92,22 @@ describe("POST /v1/admin/partners", () => {
     expectJson(res, 201);
     const foreign = await call("POST", verifications.path, { token: res.body.apiKey, json: { code } });
     await verifications.expectProblem(foreign, "code_not_found");
+  });
+
+  it("is for owners and operators: finance and support get 403 forbidden; creation is audited in the same write", async () => {
+    const team = await createTeam(merchant);
+    const answers = await byRole(team, (headers, member) =>
+      call("POST", route.path, { headers, json: { name: `By ${member.role}` } }),
+    );
+    expectJson(answers.owner, 201);
+    expectJson(answers.operator, 201);
+    await route.expectProblem(answers.finance, "forbidden");
+    await route.expectProblem(answers.support, "forbidden");
+    expect((await auditLog(merchant))[0]).toMatchObject({
+      action: "partner.created",
+      target: answers.operator.body.id,
+      actor: `staff:${team.operator.id}`,
+    });
   });
 
   itRefusesBadCredentials(route, {

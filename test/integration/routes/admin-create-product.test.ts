@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, createPartner, signIn, type TestMerchant, unique } from "../factories";
+import {
+  auditLog,
+  byRole,
+  call,
+  createMerchant,
+  createPartner,
+  createTeam,
+  signIn,
+  type TestMerchant,
+  unique,
+} from "../factories";
 import { cookieHeader, expectJson, itRefusesBadCredentials, OVERSIZED, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/admin/products");
@@ -39,6 +49,7 @@ describe("POST /v1/admin/products", () => {
       kind: "voucher",
       description: "One medium coffee",
       instructions: "Show the code at the counter",
+      imageUrl: null,
       listed: true,
       createdAt: expect.any(String),
       skus: [
@@ -48,6 +59,7 @@ describe("POST /v1/admin/products", () => {
           price: { amount: 2500, currency: "CNY" },
           policy: { uses: 3, validDays: 90 },
           available: null,
+          lowStockThreshold: null,
         },
       ],
     });
@@ -169,6 +181,25 @@ describe("POST /v1/admin/products", () => {
     expectJson(res, 201);
     expect(await listNames(merchant)).toEqual(before);
     expect(await listNames(other)).toContain(input.name);
+  });
+
+  it("takes an https image and the listing at creation, and audits the creation", async () => {
+    const res = await call("POST", route.path, {
+      token: merchant.adminKey,
+      json: { ...product(), imageUrl: "https://cdn.example.com/p.png", listed: false },
+    });
+    expectJson(res, 201);
+    expect(res.body).toMatchObject({ imageUrl: "https://cdn.example.com/p.png", listed: false });
+    expect((await auditLog(merchant))[0]).toMatchObject({ action: "product.created", target: res.body.id });
+  });
+
+  it("is for owners and operators: finance and support get 403 forbidden and create nothing", async () => {
+    const team = await createTeam(merchant);
+    const answers = await byRole(team, (headers) => call("POST", route.path, { headers, json: product() }));
+    expectJson(answers.owner, 201);
+    expectJson(answers.operator, 201);
+    await route.expectProblem(answers.finance, "forbidden");
+    await route.expectProblem(answers.support, "forbidden");
   });
 
   itRefusesBadCredentials(route, {

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, createProduct, placeOrder, signIn, type TestMerchant, unique } from "../factories";
+import {
+  call,
+  createMerchant,
+  createProduct,
+  placeOrder,
+  signIn,
+  type TestMerchant,
+  tally,
+  unique,
+} from "../factories";
 import { cookieHeader, expectForeignLikeMissing, expectJson, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/admin/sessions");
@@ -135,6 +144,45 @@ describe("POST /v1/admin/sessions", () => {
       await call("POST", route.path, { json: { email: member.ownerEmail, password: member.ownerPassword } }),
       201,
     );
+  });
+
+  it("counts parallel attempts exactly: of ten wrong passwords at once, five are checked and five are 423", async () => {
+    const victim = await createMerchant();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call("POST", route.path, { json: { email: victim.ownerEmail, password: `wrong password ${i}` } }),
+      ),
+    );
+    expect(tally(answers)).toEqual({ "401 invalid_credentials": 5, "423 account_locked": 5 });
+    for (const res of answers.filter((answer) => answer.status === 423)) {
+      await route.expectProblem(res, "account_locked");
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+    const right = await call("POST", route.path, {
+      json: { email: victim.ownerEmail, password: victim.ownerPassword },
+    });
+    await route.expectProblem(right, "account_locked");
+  });
+
+  it("locks an email nobody has exactly like a real one, so lockout does not tell which emails exist", async () => {
+    const real = await createMerchant();
+    const unknown = `${unique("nobody")}@example.test`;
+    const attempt = (email: string) => call("POST", route.path, { json: { email, password: "wrong password" } });
+    for (let i = 0; i < 5; i++) {
+      await route.expectProblem(await attempt(real.ownerEmail), "invalid_credentials");
+      await route.expectProblem(await attempt(unknown), "invalid_credentials");
+    }
+    const [lockedReal, lockedUnknown] = [await attempt(real.ownerEmail), await attempt(unknown)];
+    await route.expectProblem(lockedReal, "account_locked");
+    await route.expectProblem(lockedUnknown, "account_locked");
+    expect({ ...lockedUnknown.body, requestId: "" }).toEqual({ ...lockedReal.body, requestId: "" });
+  });
+
+  it("records each sign-in in the audit log", async () => {
+    const member = await createMerchant();
+    await signIn(member);
+    const log = await call("GET", "/v1/admin/audit", { token: member.adminKey });
+    expect(log.body.data[0]).toMatchObject({ action: "session.created", actorEmail: member.ownerEmail });
   });
 
   it("scopes a session to its merchant: another merchant's order reads as missing", async () => {

@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, createPartner, createProduct, signIn, type TestMerchant } from "../factories";
+import {
+  auditLog,
+  byRole,
+  call,
+  createMerchant,
+  createPartner,
+  createProduct,
+  createTeam,
+  signIn,
+  type TestMerchant,
+} from "../factories";
 import { cookieHeader, expectForeignLikeMissing, expectJson, itRefusesBadCredentials, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/admin/skus/{skuId}/stock");
@@ -146,6 +156,25 @@ describe("POST /v1/admin/skus/{skuId}/stock", () => {
     const missing = await csv(other, MISSING_SKU, "INTRUDER-1,X\n");
     await expectForeignLikeMissing(route, foreign, missing);
     expect(await levels(merchant, skuId)).toEqual(before);
+  });
+
+  it("is for owners and operators: finance and support get 403 forbidden and import nothing; imports are audited", async () => {
+    const { skuId } = await createProduct(merchant, "card_secret");
+    const team = await createTeam(merchant);
+    const answers = await byRole(team, (headers, member) =>
+      call("POST", path(skuId), { headers, json: { items: [{ code: `ROLE-${member.role}` }] } }),
+    );
+    expectJson(answers.owner, 200);
+    expectJson(answers.operator, 200);
+    await route.expectProblem(answers.finance, "forbidden");
+    await route.expectProblem(answers.support, "forbidden");
+    expect((await levels(merchant, skuId)).available).toBe(2);
+    expect((await auditLog(merchant))[0]).toMatchObject({
+      action: "stock.imported",
+      target: skuId,
+      actor: `staff:${team.operator.id}`,
+      detail: { imported: 1, duplicates: 0, rejected: 0 },
+    });
   });
 
   itRefusesBadCredentials(route, {

@@ -69,6 +69,27 @@ describe("GET /v1/admin/orders", () => {
     expect(paid.body.data).toEqual([]);
   });
 
+  it("filters by order id, and by creation date (whole days, in the time zone given)", async () => {
+    const byId = await call("GET", `${route.path}?orderId=${orderIds[1]}`, { token: merchant.adminKey });
+    expect(byId.body.data.map((o: { id: string }) => o.id)).toEqual([orderIds[1]]);
+    const today = new Date().toISOString().slice(0, 10);
+    const all = await call("GET", `${route.path}?from=${today}&to=${today}`, { token: merchant.adminKey });
+    expect(all.body.data).toHaveLength(3);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const none = await call("GET", `${route.path}?from=${tomorrow}`, { token: merchant.adminKey });
+    expect(none.body.data).toEqual([]);
+    const instant = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const before = await call("GET", `${route.path}?to=${instant}&tz=Asia/Shanghai`, { token: merchant.adminKey });
+    expect(before.body.data).toHaveLength(3);
+  });
+
+  it("refuses a malformed date, a date range backwards, or an unknown time zone with 400 validation_failed", async () => {
+    for (const query of ["from=2026-02-30", "from=yesterday", "from=2026-03-02&to=2026-03-01", "tz=Mars/Olympus"]) {
+      const res = await call("GET", `${route.path}?${query}`, { token: merchant.adminKey });
+      await route.expectProblem(res, "validation_failed");
+    }
+  });
+
   it("refuses a bad limit or an unknown status with 400 validation_failed", async () => {
     const limit = await call("GET", `${route.path}?limit=1000`, { token: merchant.adminKey });
     await route.expectProblem(limit, "validation_failed");

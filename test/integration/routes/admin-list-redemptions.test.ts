@@ -49,6 +49,7 @@ describe("GET /v1/admin/redemptions", () => {
           skuId: voucher.skuId,
           orderId: voucher.orderId,
           partnerId: partner.id,
+          staffId: null,
           status: "completed",
           location: "store-2",
           createdAt: expect.any(String),

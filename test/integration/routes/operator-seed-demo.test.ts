@@ -62,7 +62,12 @@ describe("POST /v1/operator/demo", () => {
   });
 
   it("refuses to seed in production with 403 forbidden", async () => {
-    const production = { ...DEMO, ENVIRONMENT: "production", SANDBOX_PAYMENTS: "disabled" };
+    const production = {
+      ...DEMO,
+      ENVIRONMENT: "production",
+      SANDBOX_PAYMENTS: "disabled",
+      SUPPLIER_PRIVATE_NETWORK: "denied",
+    };
     await route.expectProblem(
       await callWithEnv(production, "POST", route.path, { token: env.OPERATOR_API_KEY }),
       "forbidden",

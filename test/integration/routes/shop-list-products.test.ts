@@ -34,6 +34,7 @@ describe("GET /v1/shops/{shop}/products", () => {
         price: { amount: 9900, currency: "CNY" },
         policy: { uses: 5, validDays: 30 },
         available: null,
+        lowStockThreshold: null,
       },
     ]);
     expect(res.body.data[1].skus[0]).toMatchObject({ id: card.skuId, available: 3 });

@@ -18,11 +18,24 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "Sign in with email and password",
   description:
-    "Sets an `HttpOnly`, `Secure`, `SameSite=Strict` session cookie. Five failures lock the account for 15 minutes.",
-  request: { body: body(z.object({ email: z.string().trim().max(320), password: z.string().min(1).max(200) })) },
+    "Sets an `HttpOnly`, `Secure`, `SameSite=Strict` session cookie for 12 hours. Every attempt counts against the email: the sixth within 15 minutes is refused (423 with Retry-After) and locks the email for 15 minutes, for unknown emails too; a sign-in clears the count. With two-factor sign-in on, the right password without `totp` answers 401 `totp_required`.",
+  request: {
+    body: body(
+      z.object({
+        email: z.string().trim().max(320),
+        password: z.string().min(1).max(200),
+        totp: z
+          .string()
+          .trim()
+          .max(16)
+          .optional()
+          .openapi({ description: "The 6-digit code of the authenticator app, when two-factor sign-in is on" }),
+      }),
+    ),
+  },
   responses: {
     201: json(SignedInSchema, "Signed in"),
-    ...errorResponses("invalid_credentials", "account_locked"),
+    ...errorResponses("invalid_credentials", "totp_required", "account_locked"),
   },
 });
 

@@ -21,7 +21,7 @@ const route = createRoute({
 export function registerDeleteSession(app: App) {
   app.openapi(route, async (c) => {
     const caller = c.get("admin");
-    if (caller.kind === "staff") await signOut(c.get("services"), caller.sessionId);
+    if (caller.kind === "staff") await signOut(c.get("services"), caller);
     deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
     return c.body(null, 204);
   });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { requireAdmin } from "../../middleware";
+import { requireAdmin, requireCapability } from "../../middleware";
 import { getAdminOrder } from "../../services/orders";
 import { MaskedDeliverySchema, OrderSchema } from "../schemas";
 import { type App, json, PathId, SECURITY } from "../shared";
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "One order with its payment and its deliveries (codes masked)",
   security: SECURITY.admin,
-  middleware: [requireAdmin()] as const,
+  middleware: [requireAdmin(), requireCapability("orders.read")] as const,
   request: { params: z.object({ orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }) },
   responses: {
     200: json(OrderSchema.extend({ deliveries: z.array(MaskedDeliverySchema) }), "The order"),

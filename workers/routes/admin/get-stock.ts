@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { requireAdmin } from "../../middleware";
+import { requireAdmin, requireCapability } from "../../middleware";
 import { stockLevels } from "../../services/stock";
 import { type App, json, PathId, SECURITY } from "../shared";
 
@@ -19,7 +19,7 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "Stock levels of a SKU, straight from its StockKeeper",
   security: SECURITY.admin,
-  middleware: [requireAdmin()] as const,
+  middleware: [requireAdmin(), requireCapability("catalog.read")] as const,
   request: { params: z.object({ skuId: PathId("skuId", "sku_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }) },
   responses: {
     200: json(StockLevelsSchema, "Units available, reserved by unpaid orders, and sold"),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
-import { idempotent, requireAdmin } from "../../middleware";
+import { idempotent, requireAdmin, requireCapability } from "../../middleware";
 import { importStock, MAX_FIELD_LENGTH, parseStockCsv, type StockLine } from "../../services/stock";
 import { type App, IdempotencyKeyHeader, json, PathId, REPLAY_HEADERS, SECURITY } from "../shared";
 
@@ -41,7 +41,11 @@ const route = createRoute({
     "Send `application/json` `{ items: [{ code, secret? }] }`, or `text/csv` with columns `code,secret` (header optional). " +
     "A code already held, or repeated within the upload, is counted as a duplicate and stored once.",
   security: SECURITY.admin,
-  middleware: [requireAdmin(), idempotent((c) => `admin:${c.get("admin").merchantId}`)] as const,
+  middleware: [
+    requireAdmin(),
+    requireCapability("catalog.write"),
+    idempotent((c) => `admin:${c.get("admin").merchantId}`),
+  ] as const,
   request: {
     params: z.object({ skuId: PathId("skuId", "sku_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }),
     headers: IdempotencyKeyHeader,
@@ -60,6 +64,7 @@ const route = createRoute({
     ...errorResponses(
       "unauthorized",
       "csrf_failed",
+      "forbidden",
       "not_found",
       "conflict",
       "unsupported_media_type",
@@ -95,7 +100,8 @@ export function registerImportStock(app: App) {
       // With a CSV body the JSON validator had nothing to check; only JSON bodies reach here.
       () => (c.req.valid("json") as z.infer<typeof StockItemsSchema>).items,
     );
-    const report = await importStock(c.get("services"), c.get("admin").merchantId, c.req.valid("param").skuId, lines);
+    const caller = c.get("admin");
+    const report = await importStock(c.get("services"), caller.merchantId, c.req.valid("param").skuId, lines, caller);
     return c.json(report, 200);
   });
 }

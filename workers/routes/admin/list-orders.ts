@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { requireAdmin } from "../../middleware";
-import { listOrders } from "../../services/orders";
-import { OrderSchema, OrderStatusSchema } from "../schemas";
+import { requireAdmin, requireCapability } from "../../middleware";
+import { dateRange, listOrders } from "../../services/orders";
+import { IsoDateInput, OrderSchema, OrderStatusSchema, TimeZoneInput } from "../schemas";
 import { type App, json, PageQuery, pageOf, SECURITY } from "../shared";
 
 const route = createRoute({
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "List orders, newest first",
   security: SECURITY.admin,
-  middleware: [requireAdmin()] as const,
+  middleware: [requireAdmin(), requireCapability("orders.read")] as const,
   request: {
     query: PageQuery.extend({
       status: OrderStatusSchema.optional().openapi({ param: { name: "status", in: "query" } }),
@@ -20,6 +20,24 @@ const route = createRoute({
         .max(320)
         .optional()
         .openapi({ param: { name: "email", in: "query" } }),
+      orderId: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ param: { name: "orderId", in: "query" }, description: "Exact order id" }),
+      from: IsoDateInput.optional().openapi({
+        param: { name: "from", in: "query" },
+        description: "Created on or after: `YYYY-MM-DD` (the whole day, in `tz`) or an ISO 8601 timestamp",
+      }),
+      to: IsoDateInput.optional().openapi({
+        param: { name: "to", in: "query" },
+        description: "Created on or before: `YYYY-MM-DD` (the whole day, in `tz`) or an ISO 8601 timestamp",
+      }),
+      tz: TimeZoneInput.optional().openapi({
+        param: { name: "tz", in: "query" },
+        description: "The IANA time zone bare dates are read in; UTC unless given",
+        example: "Asia/Shanghai",
+      }),
     }),
   },
   responses: {
@@ -29,7 +47,11 @@ const route = createRoute({
 });
 
 export function registerListOrders(app: App) {
-  app.openapi(route, async (c) =>
-    c.json(await listOrders(c.get("services"), c.get("admin").merchantId, c.req.valid("query")), 200),
-  );
+  app.openapi(route, async (c) => {
+    const { from, to, tz, ...filters } = c.req.valid("query");
+    return c.json(
+      await listOrders(c.get("services"), c.get("admin").merchantId, { ...filters, ...dateRange({ from, to }, tz) }),
+      200,
+    );
+  });
 }

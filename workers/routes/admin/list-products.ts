@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { requireAdmin } from "../../middleware";
+import { requireAdmin, requireCapability } from "../../middleware";
 import { listProducts } from "../../services/catalog";
 import { ProductSchema } from "../schemas";
 import { type App, json, PageQuery, pageOf, SECURITY } from "../shared";
@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "List the merchant's products, listed or not",
   security: SECURITY.admin,
-  middleware: [requireAdmin()] as const,
+  middleware: [requireAdmin(), requireCapability("catalog.read")] as const,
   request: { query: PageQuery },
   responses: {
     200: json(pageOf(ProductSchema), "A page of products, newest first"),

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { requireAdmin } from "../../middleware";
+import { requireAdmin, requireCapability } from "../../middleware";
 import { listRedemptions } from "../../services/redemption-history";
 import { RedemptionSchema } from "../schemas";
 import { type App, json, PageQuery, pageOf, SECURITY } from "../shared";
@@ -12,7 +12,7 @@ const route = createRoute({
   summary: "List redemptions, newest first",
   description: "Read from the redemption read model, which follows each code's ledger within moments.",
   security: SECURITY.admin,
-  middleware: [requireAdmin()] as const,
+  middleware: [requireAdmin(), requireCapability("redemptions.read")] as const,
   request: {
     query: PageQuery.extend({
       status: z

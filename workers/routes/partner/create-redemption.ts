@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent, requirePartner } from "../../middleware";
-import { redeemCode } from "../../services/redemption";
-import { CodeInput, CodeStateSchema } from "../schemas";
+import { partnerRedeemer, redeemCode } from "../../services/redemption";
+import { CodeInput, RedemptionResultSchema } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const RedeemSchema = z
@@ -12,10 +12,6 @@ const RedeemSchema = z
     location: z.string().trim().min(1).max(200).optional().openapi({ description: "Where it was redeemed (store id)" }),
   })
   .openapi("RedeemRequest");
-
-const RedemptionResultSchema = z
-  .object({ id: z.string(), createdAt: z.string().nullable(), code: CodeStateSchema })
-  .openapi("RedemptionResult");
 
 const route = createRoute({
   method: "post",
@@ -44,7 +40,7 @@ const route = createRoute({
 export function registerCreateRedemption(app: App) {
   app.openapi(route, async (c) => {
     const { code, location } = c.req.valid("json");
-    const result = await redeemCode(c.get("services"), c.get("partner"), {
+    const { result } = await redeemCode(c.get("services"), partnerRedeemer(c.get("partner")), {
       code,
       location,
       idempotencyKey: c.req.header("idempotency-key") ?? null,

@@ -1,19 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { requirePartner } from "../../middleware";
-import { verifyCode } from "../../services/redemption";
-import { CodeInput } from "../schemas";
+import { partnerRedeemer, verifyCode } from "../../services/redemption";
+import { CodeInput, VerificationSchema } from "../schemas";
 import { type App, body, json, SECURITY } from "../shared";
-
-const VerificationSchema = z
-  .object({
-    valid: z.boolean().openapi({ description: "True when the code can be redeemed now" }),
-    status: z.enum(["active", "redeemed", "expired", "voided"]),
-    remainingUses: z.number().int(),
-    expiresAt: z.string().nullable(),
-    productName: z.string(),
-  })
-  .openapi("Verification");
 
 const route = createRoute({
   method: "post",
@@ -32,6 +22,6 @@ const route = createRoute({
 
 export function registerCreateVerification(app: App) {
   app.openapi(route, async (c) =>
-    c.json(await verifyCode(c.get("services"), c.get("partner"), c.req.valid("json").code), 200),
+    c.json(await verifyCode(c.get("services"), partnerRedeemer(c.get("partner")), c.req.valid("json").code), 200),
   );
 }

@@ -1,13 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { requirePartner } from "../../middleware";
-import { reverseRedemption } from "../../services/redemption";
-import { CodeStateSchema } from "../schemas";
+import { partnerRedeemer, reverseRedemption } from "../../services/redemption";
+import { ReversalSchema } from "../schemas";
 import { type App, json, PathId, SECURITY } from "../shared";
-
-const ReversalSchema = z
-  .object({ id: z.string(), status: z.literal("reversed"), reversedAt: z.string().nullable(), code: CodeStateSchema })
-  .openapi("Reversal");
 
 const route = createRoute({
   method: "post",
@@ -25,6 +21,9 @@ const route = createRoute({
 
 export function registerReverseRedemption(app: App) {
   app.openapi(route, async (c) =>
-    c.json(await reverseRedemption(c.get("services"), c.get("partner"), c.req.valid("param").redemptionId), 200),
+    c.json(
+      await reverseRedemption(c.get("services"), partnerRedeemer(c.get("partner")), c.req.valid("param").redemptionId),
+      200,
+    ),
   );
 }

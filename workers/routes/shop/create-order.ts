@@ -10,7 +10,19 @@ const NewOrderSchema = z
   .object({
     email: z.email().max(320),
     items: z
-      .array(z.object({ skuId: z.string().max(64), quantity: z.number().int().min(1).max(100) }))
+      .array(
+        z.object({
+          skuId: z.string().max(64),
+          quantity: z.number().int().min(1).max(100),
+          recipient: z
+            .record(z.string().max(32), z.string().max(128))
+            .optional()
+            .openapi({
+              description: "Direct top-ups only: the account to credit, as the product's `recharge` template asks",
+              example: { phone: "13800138000" },
+            }),
+        }),
+      )
       .min(1)
       .max(20),
   })

@@ -22,15 +22,83 @@ export interface SkuWithProduct {
 export interface StockLevel {
   available: number;
   version: number;
+  /** Carried by newer StockKeeper reports; an older report leaves the stored figures as they are. */
+  reserved?: number | undefined;
+  sold?: number | undefined;
+}
+
+/** The statements that write a product and its SKUs, for runAtomic beside an audit entry. */
+export function productStatements(db: Db, merchantId: string, product: NewProduct, skuRows: NewSku[]) {
+  const rows = skuRows.map((sku) => ({ ...sku, merchantId, productId: product.id }));
+  return [
+    db.insert(products).values({ ...product, merchantId }),
+    ...chunkRows(rows).map((chunk) => db.insert(skus).values(chunk)),
+  ] as const;
 }
 
 /** A product and its SKUs in one atomic write; every row is stamped with the merchant. */
 export async function insertProduct(db: Db, merchantId: string, product: NewProduct, skuRows: NewSku[]): Promise<void> {
-  const rows = skuRows.map((sku) => ({ ...sku, merchantId, productId: product.id }));
-  await runAtomic(db, [
-    db.insert(products).values({ ...product, merchantId }),
-    ...chunkRows(rows).map((chunk) => db.insert(skus).values(chunk)),
+  await runAtomic(db, productStatements(db, merchantId, product, skuRows));
+}
+
+/** One product of this merchant with its SKUs (by id); a foreign id reads as missing. */
+export async function findProductOfMerchant(
+  db: Db,
+  merchantId: string,
+  productId: string,
+): Promise<ProductWithSkus | null> {
+  const [found, skuRows] = await db.batch([
+    db
+      .select()
+      .from(products)
+      .where(and(eq(products.id, productId), eq(products.merchantId, merchantId))),
+    db
+      .select()
+      .from(skus)
+      .where(and(eq(skus.productId, productId), eq(skus.merchantId, merchantId)))
+      .orderBy(skus.id),
   ]);
+  const product = found[0];
+  return product ? { product, skus: skuRows } : null;
+}
+
+export type ProductChanges = Partial<Pick<ProductRow, "name" | "description" | "instructions" | "imageUrl" | "listed">>;
+
+export function updateProductStatement(
+  db: Db,
+  merchantId: string,
+  productId: string,
+  changes: ProductChanges,
+  at: number,
+) {
+  return db
+    .update(products)
+    .set({ ...changes, updatedAt: at })
+    .where(and(eq(products.id, productId), eq(products.merchantId, merchantId)));
+}
+
+export function insertSkuStatement(db: Db, merchantId: string, productId: string, sku: NewSku) {
+  return db.insert(skus).values({ ...sku, merchantId, productId });
+}
+
+export type SkuChanges = Partial<Pick<SkuRow, "name" | "priceAmount" | "currency" | "lowStockThreshold">>;
+
+export function updateSkuStatement(db: Db, merchantId: string, skuId: string, changes: SkuChanges) {
+  return db
+    .update(skus)
+    .set(changes)
+    .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId)));
+}
+
+/** Every card-secret SKU of the merchant with its product, for stock levels and alerts. */
+export function listStockedSkus(db: Db, merchantId: string): Promise<SkuWithProduct[]> {
+  return db
+    .select({ sku: skus, product: products })
+    .from(skus)
+    .innerJoin(products, eq(products.id, skus.productId))
+    .where(and(eq(skus.merchantId, merchantId), eq(products.kind, "card_secret")))
+    .orderBy(products.id, skus.id)
+    .all();
 }
 
 /**
@@ -92,7 +160,12 @@ export async function findSkuOfMerchant(db: Db, merchantId: string, skuId: strin
 export function stockLevelStatement(db: Db, merchantId: string, skuId: string, level: StockLevel) {
   return db
     .update(skus)
-    .set({ stockAvailable: level.available, stockVersion: level.version })
+    .set({
+      stockAvailable: level.available,
+      stockVersion: level.version,
+      ...(level.reserved === undefined ? {} : { stockReserved: level.reserved }),
+      ...(level.sold === undefined ? {} : { stockSold: level.sold }),
+    })
     .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId), lt(skus.stockVersion, level.version)))
     .returning({ id: skus.id });
 }

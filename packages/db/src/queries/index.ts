@@ -1,3 +1,4 @@
+export * from "./audit";
 export * from "./catalog";
 export * from "./codes";
 export * from "./deliveries";
@@ -6,5 +7,10 @@ export * from "./ledger";
 export * from "./merchants";
 export * from "./orders";
 export * from "./page";
+export * from "./partners";
 export * from "./redemptions";
+export * from "./reports";
+export * from "./staff";
+export * from "./suppliers";
+export * from "./support";
 export * from "./webhook-events";

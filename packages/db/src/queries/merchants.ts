@@ -6,6 +6,10 @@ export type MerchantRow = typeof merchants.$inferSelect;
 export type NewMerchant = typeof merchants.$inferInsert;
 export type NewStaff = Omit<typeof staff.$inferInsert, "merchantId">;
 
+export async function findMerchantById(db: Db, merchantId: string): Promise<MerchantRow | null> {
+  return (await db.select().from(merchants).where(eq(merchants.id, merchantId)).get()) ?? null;
+}
+
 export async function findMerchantBySlug(db: Db, slug: string): Promise<MerchantRow | null> {
   return (await db.select().from(merchants).where(eq(merchants.slug, slug)).get()) ?? null;
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, lt, lte } from "drizzle-orm";
 import { chunkRows } from "../chunks";
 import { type Db, runAtomic } from "../client";
-import { deliveries, orderItems, orders, payments } from "../schema";
+import { deliveries, orderAccessTokens, orderItems, orders, payments } from "../schema";
 import { type Page, type PageOptions, toPage } from "./page";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -52,12 +52,23 @@ export async function insertOrder(db: Db, merchantId: string, order: NewOrder): 
 export async function listOrdersPage(
   db: Db,
   merchantId: string,
-  options: PageOptions & { status?: OrderStatus | undefined; email?: string | undefined },
+  options: PageOptions & {
+    status?: OrderStatus | undefined;
+    email?: string | undefined;
+    orderId?: string | undefined;
+    /** Created at or after this instant (ms). */
+    from?: number | undefined;
+    /** Created at or before this instant (ms). */
+    to?: number | undefined;
+  },
 ): Promise<Page<OrderWithLines>> {
   const filters = [eq(orders.merchantId, merchantId)];
   if (options.cursor) filters.push(lt(orders.id, options.cursor));
   if (options.status) filters.push(eq(orders.status, options.status));
   if (options.email) filters.push(eq(orders.email, options.email.trim().toLowerCase()));
+  if (options.orderId) filters.push(eq(orders.id, options.orderId.trim()));
+  if (options.from !== undefined) filters.push(gte(orders.createdAt, options.from));
+  if (options.to !== undefined) filters.push(lte(orders.createdAt, options.to));
   const where = and(...filters);
   const pageIds = db.select({ id: orders.id }).from(orders).where(where).orderBy(desc(orders.id)).limit(options.limit);
   const [rows, items, paymentRows] = await db.batch([
@@ -131,4 +142,53 @@ export async function expireOrder(db: Db, merchantId: string, orderId: string, a
     )
     .returning({ id: orders.id });
   return moved.length > 0;
+}
+
+/** Another access token for an order, stored as its hash, for runAtomic. */
+export function accessTokenStatement(
+  db: Db,
+  merchantId: string,
+  token: { tokenHash: string; orderId: string; createdAt: number; expiresAt: number },
+) {
+  return db.insert(orderAccessTokens).values({ ...token, merchantId });
+}
+
+/** True when `tokenHash` is a live extra token of this merchant's order. */
+export async function hasAccessToken(
+  db: Db,
+  merchantId: string,
+  orderId: string,
+  tokenHash: string,
+  now: number,
+): Promise<boolean> {
+  const row = await db
+    .select({ orderId: orderAccessTokens.orderId })
+    .from(orderAccessTokens)
+    .where(
+      and(
+        eq(orderAccessTokens.tokenHash, tokenHash),
+        eq(orderAccessTokens.orderId, orderId),
+        eq(orderAccessTokens.merchantId, merchantId),
+        gt(orderAccessTokens.expiresAt, now),
+      ),
+    )
+    .get();
+  return row !== undefined;
+}
+
+/**
+ * Claims a paid or fulfilled order for a refund, as a statement for runAtomic: of concurrent
+ * refunds exactly one moves it (its result has the row), and an unpaid order never moves.
+ */
+export function claimRefundStatement(
+  db: Db,
+  merchantId: string,
+  orderId: string,
+  input: { reason: string; at: number; from: OrderStatus[] },
+) {
+  return db
+    .update(orders)
+    .set({ status: "refunded", statusReason: input.reason, refundedAt: input.at, updatedAt: input.at })
+    .where(and(eq(orders.id, orderId), eq(orders.merchantId, merchantId), inArray(orders.status, input.from)))
+    .returning({ id: orders.id, fulfilledAt: orders.fulfilledAt });
 }

@@ -11,6 +11,8 @@ export interface NewRedemption {
   codeId: string;
   partnerId: string | null;
   location: string | null;
+  /** Who redeemed (`partner:…`, `staff:…`, `key:…`); null for events published before it was carried. */
+  actor?: string | null | undefined;
   /** When the code was redeemed. */
   createdAt: number;
 }

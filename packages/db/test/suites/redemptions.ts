@@ -14,7 +14,14 @@ import { snapshot } from "./codes";
 
 function redemption(codeId: string): NewRedemption {
   const at = tick();
-  return { id: newId("redemption", at), codeId, partnerId: "ptn_test", location: "store 1", createdAt: at };
+  return {
+    id: newId("redemption", at),
+    codeId,
+    partnerId: "ptn_test",
+    location: "store 1",
+    actor: "partner:ptn_test",
+    createdAt: at,
+  };
 }
 
 async function listAll(db: Db, merchantId: string, status?: "completed" | "reversed"): Promise<RedemptionListing[]> {

@@ -1,0 +1,56 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors";
+import { idempotent, requireAdmin, requireCapability } from "../../middleware";
+import { deskRedeem } from "../../services/redemption";
+import { CodeInput, RedemptionResultSchema } from "../schemas";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/admin/desk/redemptions",
+  tags: ["Admin"],
+  summary: "Manual redemption desk (核销台): redeem one use of a code, exactly once",
+  description:
+    "Answers exactly like `POST /v1/partner/redemptions`; the redemption is recorded without a partner, as redeemed by the staff member (`staffId` in the redemption list), and audited. Send an `Idempotency-Key` so a retried call never takes a second use.",
+  security: SECURITY.admin,
+  middleware: [
+    requireAdmin(),
+    requireCapability("redemptions.write"),
+    idempotent((c) => `admin:${c.get("admin").merchantId}`),
+  ] as const,
+  request: {
+    headers: IdempotencyKeyHeader,
+    body: body(
+      z.object({
+        code: CodeInput,
+        location: z.string().trim().min(1).max(200).optional().openapi({ description: "Where it was redeemed" }),
+      }),
+    ),
+  },
+  responses: {
+    201: json(RedemptionResultSchema, "Redeemed", REPLAY_HEADERS),
+    ...errorResponses(
+      "unauthorized",
+      "csrf_failed",
+      "forbidden",
+      "code_not_found",
+      "code_already_redeemed",
+      "code_expired",
+      "code_voided",
+      "idempotency_key_reused",
+      "idempotency_key_in_use",
+    ),
+  },
+});
+
+export function registerDeskRedemption(app: App) {
+  app.openapi(route, async (c) => {
+    const { code, location } = c.req.valid("json");
+    const result = await deskRedeem(c.get("services"), c.get("admin"), {
+      code,
+      location,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
+    });
+    return c.json(result, 201);
+  });
+}

@@ -1,0 +1,31 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { errorResponses } from "../../errors";
+import { getProduct } from "../../services/catalog";
+import { shopMerchant } from "../../services/orders";
+import { ProductSchema } from "../schemas";
+import { type App, json, PathId } from "../shared";
+import { ShopParam } from "./list-products";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/shops/{shop}/products/{productId}",
+  tags: ["Shop"],
+  summary: "A listed product with its prices, availability and usage guide",
+  description: "An unlisted product reads as missing (404).",
+  request: {
+    params: z.object({ shop: ShopParam, productId: PathId("productId", "prd_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }),
+  },
+  responses: {
+    200: json(ProductSchema, "The product"),
+    ...errorResponses("not_found"),
+  },
+});
+
+export function registerGetShopProduct(app: App) {
+  app.openapi(route, async (c) => {
+    const services = c.get("services");
+    const { shop, productId } = c.req.valid("param");
+    const merchant = await shopMerchant(services, shop);
+    return c.json(await getProduct(services, merchant.id, productId, { listedOnly: true }), 200);
+  });
+}
