@@ -77,9 +77,12 @@ describe("supplier circuit breaker", () => {
       (orders) => orders.length === 1,
     );
     await relay(backup.account, 2);
+    // If the poll lands while the supplier still answers `processing`, the next poll waits out
+    // the queue's backoff; on a loaded machine that is longer than eventually()'s default.
     const done = await eventually(
       () => getOrder(merchant, placed.id, placed.accessToken),
       (res) => res.body.status === "fulfilled",
+      30_000,
     );
     expect(done.body.deliveries).toHaveLength(1);
     expect((await primary.sandbox.view()).calls).toEqual(callsBefore.calls);
@@ -149,9 +152,12 @@ describe("supplier circuit breaker", () => {
     await primary.sandbox.switches({ latencyMs: 0 });
     await deliverSupplierMessages([{ type: "poll", supplierOrderId: unknown?.id ?? "" }]);
 
+    // If the poll lands while the supplier still answers `processing`, the next poll waits out
+    // the queue's backoff; on a loaded machine that is longer than eventually()'s default.
     const done = await eventually(
       () => getOrder(merchant, placed.id, placed.accessToken),
       (res) => res.body.status === "fulfilled",
+      30_000,
     );
     expect(done.body.deliveries).toHaveLength(1);
     expect((await primary.sandbox.orders()).map((o) => [o.merchantOrderNo, o.status])).toEqual([
