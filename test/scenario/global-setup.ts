@@ -1,120 +1,13 @@
-// Runs the real Worker under `wrangler dev` for the scenario tests: fresh local state in a temp
-// directory, the committed development secrets, the real migrations, a free port.
-import type { ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// The scenario tests walk the loop over HTTP against the real Worker under `wrangler dev`.
 import type { TestProject } from "vitest/node";
-import { buildWeb, root, runWrangler, spawnWrangler, waitUntilHealthy } from "../../scripts/dev-server.mjs";
-import { readDevVars } from "../../scripts/dev-vars.mjs";
-
-// Kept after the run (test/artifacts is git-ignored): the Worker's own logs explain most failures.
-const logPath = join(root, "test/artifacts/scenario-wrangler.log");
+import { startLocalWorker } from "../support/local-worker";
 
 export default async function setup(project: TestProject) {
-  // The committed example, not a developer's .dev.vars, so every run sees the same secrets.
-  const envFile = join(root, ".dev.vars.example");
-  const vars = readDevVars(envFile);
-  const stateDir = mkdtempSync(join(tmpdir(), "tessera-scenario-"));
-  // A private dev registry keeps SELF from binding to another `wrangler dev` of this Worker.
-  const env = { ...process.env, WRANGLER_REGISTRY_PATH: join(stateDir, "registry"), WRANGLER_SEND_METRICS: "false" };
-  let child: ChildProcess | undefined;
-  let log: WriteStream | undefined;
-
-  const teardown = async () => {
-    if (child) await stop(child);
-    log?.end();
-    rmSync(stateDir, { recursive: true, force: true });
-  };
-
-  try {
-    runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { env, quiet: true });
-    if (!existsSync(join(root, "web/dist/index.html"))) buildWeb({ quiet: true });
-
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    mkdirSync(join(root, "test/artifacts"), { recursive: true });
-    log = createWriteStream(logPath);
-    child = spawnWrangler(
-      [
-        "dev",
-        ...["--port", String(port), "--ip", "127.0.0.1", "--persist-to", stateDir, "--env-file", envFile],
-        "--show-interactive-dev-session=false",
-      ],
-      // Its own process group, so teardown can stop wrangler together with its workerd.
-      { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    // Both streams feed one file, so neither may end it; teardown does.
-    child.stdout?.pipe(log, { end: false });
-    child.stderr?.pipe(log, { end: false });
-    const group = child.pid;
-    // Last resort if vitest exits without running teardown: never leave a server behind.
-    process.once("exit", () => group && killGroup(group, "SIGKILL"));
-
-    try {
-      await waitUntilHealthy(baseUrl, { child, timeoutMs: 60_000 });
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- ${logPath} ---\n${tail(logPath)}`);
-    }
-
-    project.provide("baseUrl", baseUrl);
-    project.provide("operatorApiKey", required(vars, "OPERATOR_API_KEY"));
-    project.provide("sandboxWebhookSecret", required(vars, "SANDBOX_WEBHOOK_SECRET"));
-    project.provide("demoAdminApiKey", required(vars, "DEMO_ADMIN_API_KEY"));
-    project.provide("demoPartnerApiKey", required(vars, "DEMO_PARTNER_API_KEY"));
-  } catch (error) {
-    await teardown();
-    throw error;
-  }
-  return teardown;
-}
-
-function required(vars: Record<string, string>, key: string): string {
-  const value = vars[key];
-  if (!value) throw new Error(`.dev.vars.example has no ${key}`);
-  return value;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-async function stop(child: ChildProcess) {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once("exit", () => resolve());
-  });
-  killGroup(pid, "SIGTERM");
-  const timeout = new Promise<"timeout">((resolve) => setTimeout(resolve, 10_000, "timeout").unref());
-  if ((await Promise.race([exited, timeout])) === "timeout") killGroup(pid, "SIGKILL");
-  // wrangler's workerd may outlive the wrangler process by a moment; the group kill covers it.
-  killGroup(pid, "SIGKILL");
-}
-
-function tail(path: string, lines = 60): string {
-  try {
-    return readFileSync(path, "utf8").split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
+  const worker = await startLocalWorker({ name: "scenario", build: "if-missing", healthTimeoutMs: 60_000 });
+  project.provide("baseUrl", worker.baseUrl);
+  project.provide("operatorApiKey", worker.secret("OPERATOR_API_KEY"));
+  project.provide("sandboxWebhookSecret", worker.secret("SANDBOX_WEBHOOK_SECRET"));
+  project.provide("demoAdminApiKey", worker.secret("DEMO_ADMIN_API_KEY"));
+  project.provide("demoPartnerApiKey", worker.secret("DEMO_PARTNER_API_KEY"));
+  return worker.teardown;
 }
