@@ -102,7 +102,7 @@ export class CodeLedger extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#outbox = new Outbox(this.#sql, env.EVENTS);
+    this.#outbox = new Outbox(ctx, env.EVENTS);
   }
 
   /** Arms the ledger with its code and policy; a repeated call returns the first call's state. */
@@ -131,7 +131,7 @@ export class CodeLedger extends DurableObject<Env> {
       const row = this.#mustLoad();
       this.#outbox.add({ type: "code.armed", merchantId: input.merchantId, data: snapshot(row) });
     });
-    this.#afterWrite();
+    this.#outbox.afterWrite();
     return view(this.#mustLoad(), Date.now());
   }
 
@@ -201,7 +201,7 @@ export class CodeLedger extends DurableObject<Env> {
       });
     });
     this.#row = next;
-    this.#afterWrite();
+    this.#outbox.afterWrite();
     return { ok: true, replayed: false, redemption };
   }
 
@@ -256,7 +256,7 @@ export class CodeLedger extends DurableObject<Env> {
       });
     });
     this.#row = next;
-    this.#afterWrite();
+    this.#outbox.afterWrite();
     return { ok: true, redemptionId, reversedAt: now, code: view(next, now) };
   }
 
@@ -274,34 +274,18 @@ export class CodeLedger extends DurableObject<Env> {
       this.#outbox.add({ type: "code.voided", merchantId: row.merchantId, at: now, data: snapshot(next) });
     });
     this.#row = next;
-    this.#afterWrite();
+    this.#outbox.afterWrite();
     return { ok: true, voidedAt: now, code: view(next, now) };
   }
 
   override async alarm(): Promise<void> {
     if (!this.#load()) return;
-    await this.#outbox.flush().finally(() => this.#reschedule());
+    await this.#outbox.onAlarm();
   }
 
   /** For tests and operators: events not yet handed to the queue. */
   pendingEvents(): number {
     return this.#load() ? this.#outbox.pending() : 0;
-  }
-
-  #afterWrite(): void {
-    void this.ctx.storage.setAlarm(Date.now() + 5_000);
-    this.ctx.waitUntil(
-      this.#outbox
-        .flush()
-        .then(() => this.#reschedule())
-        .catch(() => undefined),
-    );
-  }
-
-  async #reschedule(): Promise<void> {
-    const next = this.#outbox.retryAt(Date.now());
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
   }
 
   #load(): CodeRow | null {

@@ -63,7 +63,7 @@ export class StockKeeper extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#outbox = new Outbox(this.#sql, env.EVENTS);
+    this.#outbox = new Outbox(ctx, env.EVENTS, () => this.#nextExpiry());
     // A StockKeeper only exists for a SKU the Worker already validated, so creating its
     // tables up front costs nothing an attacker can multiply.
     ctx.storage.transactionSync(() => {
@@ -94,7 +94,7 @@ export class StockKeeper extends DurableObject<Env> {
       }
       if (imported > 0) this.#changed();
     });
-    if (imported > 0) this.#afterWrite();
+    if (imported > 0) this.#outbox.afterWrite();
     return { imported, duplicates: items.length - imported, levels: this.levels() };
   }
 
@@ -118,7 +118,7 @@ export class StockKeeper extends DurableObject<Env> {
       );
       this.#changed();
     });
-    this.#afterWrite();
+    this.#outbox.afterWrite(expiresAt);
     return { ok: true, expiresAt, levels: this.levels() };
   }
 
@@ -147,7 +147,7 @@ export class StockKeeper extends DurableObject<Env> {
       );
       this.#changed();
     });
-    this.#afterWrite();
+    this.#outbox.afterWrite();
     return { ok: true, units: this.#unitsOf(orderId), levels: this.levels() };
   }
 
@@ -183,7 +183,7 @@ export class StockKeeper extends DurableObject<Env> {
       this.#sql.exec("UPDATE reservations SET status = 'released' WHERE orderId = ?", orderId);
       this.#changed();
     });
-    this.#afterWrite();
+    this.#outbox.afterWrite();
     return { released, levels: this.levels() };
   }
 
@@ -201,7 +201,7 @@ export class StockKeeper extends DurableObject<Env> {
   /** Releases every held reservation whose time is up, then flushes what changed. */
   override async alarm(): Promise<void> {
     this.expireReservations(Date.now());
-    await this.#outbox.flush().finally(() => this.#reschedule());
+    await this.#outbox.onAlarm();
   }
 
   expireReservations(now: number): number {
@@ -300,24 +300,10 @@ export class StockKeeper extends DurableObject<Env> {
     });
   }
 
-  #afterWrite(): void {
-    void this.ctx.storage.setAlarm(Date.now() + 5_000);
-    this.ctx.waitUntil(
-      this.#outbox
-        .flush()
-        .then(() => this.#reschedule())
-        .catch(() => undefined),
-    );
-  }
-
-  /** One alarm serves two purposes: the next reservation expiry and the outbox retry. */
-  async #reschedule(): Promise<void> {
-    const now = Date.now();
-    const nextExpiry = this.#sql
+  /** When the next held reservation lapses: the alarm's other duty besides the outbox retry. */
+  #nextExpiry(): number | null {
+    return this.#sql
       .exec<{ at: number | null }>("SELECT min(expiresAt) AS at FROM reservations WHERE status = 'held'")
       .one().at;
-    const candidates = [nextExpiry, this.#outbox.retryAt(now)].filter((at): at is number => at !== null);
-    if (candidates.length === 0) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(Math.max(now, Math.min(...candidates)));
   }
 }

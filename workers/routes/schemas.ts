@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus } from "@tessera/domain";
+import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
 import { MoneySchema } from "./shared";
 
 export const PolicySchema = z
@@ -33,7 +33,7 @@ export const SkuSchema = z
   })
   .openapi("Sku");
 
-export const ProductKindSchema = z.enum(["card_secret", "voucher", "direct_recharge"]);
+export const ProductKindSchema = z.enum(PRODUCT_KINDS);
 
 /** What a direct top-up (直充) asks the buyer for at checkout, and how it is checked. */
 export const RechargeTemplateSchema = z

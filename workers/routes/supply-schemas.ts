@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { PRODUCT_KINDS } from "@tessera/domain";
 import { MoneySchema, PathId } from "./shared";
 
 /** Schemas shared by the supply-chain routes (suppliers, their SKUs, health, reconciliation). */
@@ -62,7 +63,7 @@ export const ReviewedSupplierSchema = SupplierSchema.extend({ merchantId: z.stri
 export const SkuSupplySchema = z
   .object({
     skuId: z.string(),
-    kind: z.enum(["card_secret", "voucher", "direct_recharge"]),
+    kind: z.enum(PRODUCT_KINDS),
     price: MoneySchema,
     upstreamAvailable: z
       .number()

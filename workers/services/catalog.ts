@@ -16,13 +16,11 @@ import {
   updateProductStatement,
   updateSkuStatement,
 } from "@tessera/db";
-import { type Currency, DEFAULT_POLICY, newId, type RechargeTemplate } from "@tessera/domain";
+import { type Currency, DEFAULT_POLICY, newId, type ProductKind, type RechargeTemplate } from "@tessera/domain";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { rechargeTemplateFor } from "./suppliers/checkout";
-
-export type ProductKind = "card_secret" | "voucher" | "direct_recharge";
 
 type Money = { amount: number; currency: Currency };
 type PolicyInput = { uses?: number | undefined; validDays?: number | null | undefined };

@@ -1,4 +1,4 @@
-import type { Currency, RechargeTemplate } from "@tessera/domain";
+import { type Currency, PRODUCT_KINDS, type RechargeTemplate } from "@tessera/domain";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull();
@@ -102,7 +102,7 @@ export const products = sqliteTable(
       .notNull()
       .references(() => merchants.id),
     name: text("name").notNull(),
-    kind: text("kind", { enum: ["card_secret", "voucher", "direct_recharge"] }).notNull(),
+    kind: text("kind", { enum: PRODUCT_KINDS }).notNull(),
     description: text("description"),
     instructions: text("instructions"),
     /** An https URL of the product's picture. */
@@ -187,7 +187,7 @@ export const orderItems = sqliteTable(
       .references(() => skus.id),
     productName: text("product_name").notNull(),
     skuName: text("sku_name").notNull(),
-    kind: text("kind", { enum: ["card_secret", "voucher", "direct_recharge"] }).notNull(),
+    kind: text("kind", { enum: PRODUCT_KINDS }).notNull(),
     quantity: integer("quantity").notNull(),
     unitAmount: integer("unit_amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),

@@ -6,6 +6,7 @@ export * from "./ids";
 export * from "./money";
 export * from "./order-state";
 export * from "./permissions";
+export * from "./product-kinds";
 export * from "./recipient";
 export * from "./redemption-id";
 export * from "./totp";

@@ -3,7 +3,16 @@ import type { Money } from "./api";
 
 export type { Money };
 
-export type ProductKind = "card_secret" | "voucher" | "direct_recharge";
+/** As the API lists them (packages/domain/src/product-kinds.ts). */
+export type ProductKind =
+  | "card_secret"
+  | "voucher"
+  | "stored_value"
+  | "time_card"
+  | "licence"
+  | "shared_account"
+  | "bundle"
+  | "direct_recharge";
 
 /** What a direct top-up (直充) asks the buyer for at checkout. */
 export type RechargeTemplate =
