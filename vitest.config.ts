@@ -26,6 +26,7 @@ export default defineConfig({
                 ...TEST_BINDINGS,
                 TEST_MIGRATIONS: migrations,
                 SANDBOX_SUPPLIER_URL: inject("sandboxSupplierUrl"),
+                WEBHOOK_RECEIVER_URL: inject("webhookReceiverUrl"),
                 PUBLIC_BASE_URL: "https://tessera.test",
               },
             },
@@ -34,7 +35,10 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/integration/**/*.test.ts", "packages/db/test/**/*.d1.test.ts"],
-          globalSetup: ["test/integration/supplier-sandbox.global-setup.ts"],
+          globalSetup: [
+            "test/integration/supplier-sandbox.global-setup.ts",
+            "test/integration/webhook-receiver.global-setup.ts",
+          ],
           setupFiles: ["test/integration/setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 60_000,

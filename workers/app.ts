@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { newId } from "@tessera/domain";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AdminCaller, Caller, PartnerCaller, ServiceContext } from "./context";
+import type { AdminCaller, Caller, ChannelCaller, PartnerCaller, ServiceContext } from "./context";
 import { createServiceContext } from "./context";
 import { type Env, loadConfig } from "./env";
 import { ApiError, type FieldError, problemBody } from "./errors";
@@ -16,6 +16,7 @@ export interface AppEnv {
     caller: Caller;
     admin: AdminCaller;
     partner: PartnerCaller;
+    channel: ChannelCaller;
   };
 }
 

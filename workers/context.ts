@@ -37,6 +37,7 @@ export type Caller =
   | { kind: "staff"; merchantId: string; staffId: string; role: Role; sessionId: string; csrfToken: string }
   | { kind: "admin_key"; merchantId: string; keyId: string }
   | { kind: "partner"; merchantId: string; partnerId: string; keyId: string }
+  | { kind: "channel"; merchantId: string; channelId: string; keyId: string }
   | { kind: "operator" };
 
 export type AdminCaller = Extract<Caller, { kind: "staff" | "admin_key" }>;
@@ -47,6 +48,7 @@ export function roleOf(caller: AdminCaller): Role {
   return caller.kind === "staff" ? caller.role : "owner";
 }
 export type PartnerCaller = Extract<Caller, { kind: "partner" }>;
+export type ChannelCaller = Extract<Caller, { kind: "channel" }>;
 
 export function actorOf(caller: AdminCaller): string {
   return caller.kind === "staff" ? `staff:${caller.staffId}` : `key:${caller.keyId}`;

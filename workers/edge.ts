@@ -4,9 +4,11 @@ import { sweepOrders } from "./cron/sweep-orders";
 import { type Env, loadConfig } from "./env";
 import { buildApi } from "./http";
 import { backoffSeconds } from "./queues/backoff";
+import { consumeChannelWebhooks } from "./queues/channel-webhooks";
 import { consumeEvents } from "./queues/events";
 import { consumeFulfilment } from "./queues/fulfillment";
 import { consumeSupplier } from "./queues/supplier";
+import { sweepChannelWebhooks } from "./services/channels/webhooks";
 
 export { CodeLedger } from "./objects/code-ledger";
 export { RateGate } from "./objects/rate-gate";
@@ -27,6 +29,8 @@ export default {
         return consumeFulfilment(services, batch);
       case "supplier":
         return consumeSupplier(services, batch);
+      case "channel-webhooks":
+        return consumeChannelWebhooks(services, batch);
       default:
         // `risk` is declared for the risk work; until its consumer exists, messages are
         // retried into its dead-letter queue, never dropped.
@@ -40,5 +44,6 @@ export default {
     const result = await sweepOrders(services, controller.scheduledTime);
     services.log.info("orders swept", result);
     services.log.info("supply scheduled", await scheduleSupply(services, controller.scheduledTime));
+    services.log.info("channel webhooks swept", await sweepChannelWebhooks(services, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

@@ -12,6 +12,7 @@ export interface Env {
   RATE_GATE: DurableObjectNamespace<RateGate>;
   SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
+  CHANNEL_WEBHOOKS: Queue;
   FULFILLMENT: Queue;
   RISK: Queue;
   SUPPLIER: Queue;
@@ -21,6 +22,8 @@ export interface Env {
   SANDBOX_PAYMENTS: string;
   /** `allowed` lets supplier calls reach private and loopback addresses (the local sandbox supplier). */
   SUPPLIER_PRIVATE_NETWORK?: string;
+  /** `allowed` lets resellers register webhook endpoints on private and loopback addresses (the tests' receiver). */
+  WEBHOOK_PRIVATE_NETWORK?: string;
   /** Where suppliers post their callbacks (`<url>/v1/webhooks/suppliers/…`); without it, orders are polled. */
   PUBLIC_BASE_URL?: string;
   RESERVATION_TTL_SECONDS: string;
@@ -54,6 +57,7 @@ const ConfigSchema = z.object({
   environment: z.enum(["development", "test", "production"]),
   sandboxPayments: z.boolean(),
   supplierPrivateNetwork: z.boolean(),
+  webhookPrivateNetwork: z.boolean(),
   publicBaseUrl: z.url().nullable(),
   reservationTtlMs: z.number().int().min(10_000).max(86_400_000),
   operatorApiKey: secret(24),
@@ -89,6 +93,7 @@ export function loadConfig(env: Env): Config {
     environment: env.ENVIRONMENT,
     sandboxPayments: env.SANDBOX_PAYMENTS === "enabled",
     supplierPrivateNetwork: env.SUPPLIER_PRIVATE_NETWORK === "allowed",
+    webhookPrivateNetwork: env.WEBHOOK_PRIVATE_NETWORK === "allowed",
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
     operatorApiKey: env.OPERATOR_API_KEY,
@@ -115,6 +120,9 @@ export function loadConfig(env: Env): Config {
   }
   if (parsed.data.environment === "production" && parsed.data.supplierPrivateNetwork) {
     throw new ConfigError("supplier calls to private addresses cannot be allowed in production");
+  }
+  if (parsed.data.environment === "production" && parsed.data.webhookPrivateNetwork) {
+    throw new ConfigError("webhooks to private addresses cannot be allowed in production");
   }
   cache.set(env, parsed.data);
   return parsed.data;

@@ -5,6 +5,7 @@ import type { AppContext, AppEnv } from "../app";
 import { roleOf } from "../context";
 import { ApiError } from "../errors";
 import { authenticateApiKey, isOperatorKey } from "../services/api-keys";
+import { isActiveChannel } from "../services/channels/registry";
 import { SESSION_COOKIE, sessionFromToken } from "../services/staff-sessions";
 
 function bearer(c: AppContext): string | null {
@@ -80,6 +81,32 @@ export function requirePartner() {
     };
     c.set("caller", caller);
     c.set("partner", caller);
+    return next();
+  });
+}
+
+/**
+ * The channel API takes a reseller's secret key (`tess_channel_…`). A key of a suspended reseller
+ * is known but may do nothing: 403.
+ */
+export function requireChannel() {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const key = bearer(c);
+    if (!key) throw new ApiError("unauthorized", "Send a channel API key as `Authorization: Bearer <key>`");
+    const services = c.get("services");
+    const owner = await authenticateApiKey(services, "channel", key);
+    if (!owner?.channelId) throw new ApiError("unauthorized", "The API key is not valid");
+    if (!(await isActiveChannel(services, owner.merchantId, owner.channelId))) {
+      throw new ApiError("forbidden", "This channel is suspended");
+    }
+    const caller = {
+      kind: "channel" as const,
+      merchantId: owner.merchantId,
+      channelId: owner.channelId,
+      keyId: owner.keyId,
+    };
+    c.set("caller", caller);
+    c.set("channel", caller);
     return next();
   });
 }

@@ -1,5 +1,8 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
 import { registerConfirmTotp } from "./admin/confirm-totp";
+import { registerCreateChannel } from "./admin/create-channel";
+import { registerCreateChannelKey } from "./admin/create-channel-key";
+import { registerCreateChannelTopUp } from "./admin/create-channel-top-up";
 import { registerCreatePartner } from "./admin/create-partner";
 import { registerCreatePartnerKey } from "./admin/create-partner-key";
 import { registerCreateProduct } from "./admin/create-product";
@@ -10,6 +13,8 @@ import { registerDeleteSession } from "./admin/delete-session";
 import { registerDeleteTotp } from "./admin/delete-totp";
 import { registerDeskRedemption } from "./admin/desk-redemption";
 import { registerDeskVerification } from "./admin/desk-verification";
+import { registerGetChannel } from "./admin/get-channel";
+import { registerGetChannelPrices } from "./admin/get-channel-prices";
 import { registerGetDashboard } from "./admin/get-dashboard";
 import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
@@ -21,6 +26,10 @@ import { registerGetSupplierReconciliation } from "./admin/get-supplier-reconcil
 import { registerImportStock } from "./admin/import-stock";
 import { registerInviteStaff } from "./admin/invite-staff";
 import { registerListAudit } from "./admin/list-audit";
+import { registerListChannelBalanceEntries } from "./admin/list-channel-balance-entries";
+import { registerListChannelWebhookDeliveries } from "./admin/list-channel-webhook-deliveries";
+import { registerListChannelWebhooks } from "./admin/list-channel-webhooks";
+import { registerListChannels } from "./admin/list-channels";
 import { registerListOrders } from "./admin/list-orders";
 import { registerListPartners } from "./admin/list-partners";
 import { registerListAdminProducts } from "./admin/list-products";
@@ -35,13 +44,25 @@ import { registerResendOrder } from "./admin/resend-order";
 import { registerRevealDelivery } from "./admin/reveal-delivery";
 import { registerAdminReverseRedemption } from "./admin/reverse-redemption";
 import { registerRevokeApiKey } from "./admin/revoke-api-key";
+import { registerRevokeChannelKey } from "./admin/revoke-channel-key";
 import { registerSetSkuSuppliers } from "./admin/set-sku-suppliers";
 import { registerStartTotp } from "./admin/start-totp";
 import { registerSyncSupplier } from "./admin/sync-supplier";
+import { registerUpdateChannel } from "./admin/update-channel";
+import { registerUpdateChannelPrices } from "./admin/update-channel-prices";
 import { registerUpdateProduct } from "./admin/update-product";
 import { registerUpdateSku } from "./admin/update-sku";
 import { registerUpdateStaff } from "./admin/update-staff";
 import { registerUpdateTicket } from "./admin/update-ticket";
+import { registerCreateChannelOrder } from "./channel/create-order";
+import { registerCreateChannelWebhook } from "./channel/create-webhook";
+import { registerDeleteChannelWebhook } from "./channel/delete-webhook";
+import { registerGetChannelBalance } from "./channel/get-balance";
+import { registerGetChannelCatalog } from "./channel/get-catalog";
+import { registerGetChannelOrder } from "./channel/get-order";
+import { registerListChannelBalanceEntriesForReseller } from "./channel/list-balance-entries";
+import { registerListChannelOrders } from "./channel/list-orders";
+import { registerListChannelWebhooksForReseller } from "./channel/list-webhooks";
 import { registerCreateMerchant } from "./operator/create-merchant";
 import { registerListSuppliersForReview } from "./operator/list-suppliers";
 import { registerReviewSupplier } from "./operator/review-supplier";
@@ -128,4 +149,25 @@ export const ROUTES: ((app: App) => void)[] = [
   registerListSuppliersForReview,
   registerReviewSupplier,
   registerSupplierCallback,
+  registerCreateChannel,
+  registerListChannels,
+  registerGetChannel,
+  registerUpdateChannel,
+  registerGetChannelPrices,
+  registerUpdateChannelPrices,
+  registerCreateChannelKey,
+  registerRevokeChannelKey,
+  registerCreateChannelTopUp,
+  registerListChannelBalanceEntries,
+  registerListChannelWebhooks,
+  registerListChannelWebhookDeliveries,
+  registerGetChannelCatalog,
+  registerCreateChannelOrder,
+  registerListChannelOrders,
+  registerGetChannelOrder,
+  registerGetChannelBalance,
+  registerListChannelBalanceEntriesForReseller,
+  registerCreateChannelWebhook,
+  registerListChannelWebhooksForReseller,
+  registerDeleteChannelWebhook,
 ];

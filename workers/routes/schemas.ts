@@ -98,6 +98,10 @@ export const OrderSchema = z
     fulfilledAt: z.string().nullable(),
     refundedAt: z.string().nullable(),
     statusReason: z.string().nullable(),
+    channelId: z
+      .string()
+      .nullable()
+      .openapi({ description: "The channel the order came through; null for the merchant's own shop" }),
   })
   .openapi("Order");
 

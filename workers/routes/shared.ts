@@ -91,9 +91,10 @@ export const body = <T extends z.ZodType>(schema: T) => ({
 
 type Requirement = Record<string, string[]>[];
 
-export const SECURITY: Record<"admin" | "partner" | "operator" | "order", Requirement> = {
+export const SECURITY: Record<"admin" | "partner" | "channel" | "operator" | "order", Requirement> = {
   admin: [{ adminKey: [] }, { staffSession: [] }],
   partner: [{ partnerKey: [] }],
+  channel: [{ channelKey: [] }],
   operator: [{ operatorKey: [] }],
   order: [{ orderToken: [] }],
 };
@@ -115,6 +116,11 @@ export function registerSecuritySchemes(app: App): void {
     type: "http",
     scheme: "bearer",
     description: "A partner API key (`tess_partner_…`).",
+  });
+  registry.registerComponent("securitySchemes", "channelKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A reseller channel's secret key (`tess_channel_…`), issued by the merchant.",
   });
   registry.registerComponent("securitySchemes", "operatorKey", {
     type: "http",

@@ -4,9 +4,9 @@ import { newId, randomToken, sha256Hex, timingSafeEqual } from "@tessera/domain"
 import { and, eq, isNull } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 
-export type KeyKind = "admin" | "partner";
+export type KeyKind = "admin" | "partner" | "channel";
 
-const PREFIX: Record<KeyKind, string> = { admin: "tess_admin_", partner: "tess_partner_" };
+const PREFIX: Record<KeyKind, string> = { admin: "tess_admin_", partner: "tess_partner_", channel: "tess_channel_" };
 
 export interface IssuedKey {
   id: string;
@@ -17,11 +17,18 @@ export interface KeyOwner {
   keyId: string;
   merchantId: string;
   partnerId: string | null;
+  channelId: string | null;
 }
 
 /** A new key and the row that stores it: only its SHA-256, so the plain key exists once, in the answer. */
 export async function mintApiKey(
-  input: { kind: KeyKind; name: string; partnerId?: string | undefined; plainKey?: string | undefined },
+  input: {
+    kind: KeyKind;
+    name: string;
+    partnerId?: string | undefined;
+    channelId?: string | undefined;
+    plainKey?: string | undefined;
+  },
   now: number = Date.now(),
 ): Promise<{ apiKey: string; row: NewApiKey }> {
   const apiKey = input.plainKey ?? `${PREFIX[input.kind]}${randomToken(32)}`;
@@ -31,6 +38,7 @@ export async function mintApiKey(
       id: newId("apiKey", now),
       kind: input.kind,
       partnerId: input.partnerId ?? null,
+      channelId: input.channelId ?? null,
       name: input.name,
       prefix: apiKey.slice(0, PREFIX[input.kind].length + 6),
       hash: await sha256Hex(apiKey),
@@ -68,11 +76,18 @@ export async function authenticateApiKey(ctx: ServiceContext, kind: KeyKind, api
   const now = Date.now();
   if (cached && cached.until > now) return cached.owner;
   const row = await ctx.db
-    .select({ id: apiKeys.id, merchantId: apiKeys.merchantId, partnerId: apiKeys.partnerId })
+    .select({
+      id: apiKeys.id,
+      merchantId: apiKeys.merchantId,
+      partnerId: apiKeys.partnerId,
+      channelId: apiKeys.channelId,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hash), eq(apiKeys.kind, kind), isNull(apiKeys.revokedAt)))
     .get();
-  const owner = row ? { keyId: row.id, merchantId: row.merchantId, partnerId: row.partnerId } : null;
+  const owner = row
+    ? { keyId: row.id, merchantId: row.merchantId, partnerId: row.partnerId, channelId: row.channelId }
+    : null;
   if (keyCache.size > 10_000) keyCache.clear();
   keyCache.set(hash, { owner, until: now + (owner ? KEY_CACHE_MS : 1_000) });
   return owner;

@@ -80,7 +80,7 @@ type ProductFields = Pick<
   "id" | "name" | "kind" | "description" | "instructions" | "imageUrl" | "listed" | "createdAt" | "rechargeTemplate"
 >;
 
-function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
+export function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
   return {
     id: sku.id,
     name: sku.name,

@@ -4,6 +4,8 @@ import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tes
 import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import type { StockUnit } from "../objects/stock-keeper";
+import { reclaimChannelQuota } from "./channels/quotas";
+import { publishOrderOutcome } from "./channels/webhooks";
 import { completeRefund, refundUndeliverable } from "./refunds";
 import { stockKeeper } from "./stock";
 import { hasSuppliers, itemsSentUpstream, sourceLine } from "./suppliers/upstream";
@@ -31,6 +33,11 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   const order = await ctx.db.select().from(orders).where(eq(orders.id, orderId)).get();
   if (!order) return { status: "missing" };
   if (order.status !== "paid") return { status: order.status };
+  // A payment that revived a lapsed order finds its channel's quota sold since: it is refunded.
+  if (!(await reclaimChannelQuota(ctx, orderId))) {
+    await refundUndeliverable(ctx, orderId, "quota_exceeded");
+    return { status: "refunded" };
+  }
   const items = await ctx.db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).all();
 
   const committed = new Map<string, StockUnit[]>();
@@ -132,6 +139,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
     return { status: current?.status ?? "missing" };
   }
   ctx.log.info("order fulfilled", { orderId, deliveries: stored.length });
+  await publishOrderOutcome(ctx, order, "order.fulfilled");
   return { status: "fulfilled" };
 }
 

@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { issueApiKey } from "./api-keys";
+import { openShopChannel } from "./channels/registry";
 
 export interface NewMerchant {
   slug: string;
@@ -35,6 +36,7 @@ export async function createMerchant(ctx: ServiceContext, input: NewMerchant, ad
       createdAt: now,
     },
   );
+  await openShopChannel(ctx, { id, name: input.name });
   const key = await issueApiKey(ctx, { merchantId: id, kind: "admin", name: "Owner key", plainKey: adminKey });
   return { id, slug: input.slug, name: input.name, adminApiKey: key.apiKey };
 }

@@ -41,6 +41,7 @@ export function orderView(
     fulfilledAt: iso(order.fulfilledAt),
     refundedAt: iso(order.refundedAt),
     statusReason: order.statusReason,
+    channelId: order.channelId,
   };
 }
 

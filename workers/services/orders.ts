@@ -12,12 +12,24 @@ import {
   runAtomic,
   stockLevelStatement,
 } from "@tessera/db";
-import { addDays, multiply, newId, randomToken, sha256Hex, startOfDay, sum, timingSafeEqual } from "@tessera/domain";
+import {
+  addDays,
+  type Money,
+  multiply,
+  newId,
+  randomToken,
+  sameMoney,
+  sha256Hex,
+  startOfDay,
+  sum,
+  timingSafeEqual,
+} from "@tessera/domain";
 import { SandboxProvider } from "@tessera/payments";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry, audited } from "./audit";
 import { skuOfMerchant } from "./catalog";
+import { channelRefusal, consumerChannel, priceBook, type SalesChannel, settle } from "./channels/sales";
 import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { enforceLimits, hashedKey } from "./rate-limits";
 import { stockKeeper } from "./stock";
@@ -25,10 +37,16 @@ import { prepareSupplyLines, upstreamCovers } from "./suppliers/checkout";
 
 export interface NewOrder {
   email: string;
-  items: { skuId: string; quantity: number; recipient?: Record<string, string> | undefined }[];
+  items: {
+    skuId: string;
+    quantity: number;
+    recipient?: Record<string, string> | undefined;
+    /** The unit price the buyer was shown; a different one now answers 409 `price_changed`. */
+    expectedUnitPrice?: Money | undefined;
+  }[];
 }
 
-type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number };
+type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number; unitPrice: Money };
 
 export async function shopMerchant(ctx: ServiceContext, slug: string) {
   const merchant = await findMerchantBySlug(ctx.db, slug);
@@ -36,37 +54,78 @@ export async function shopMerchant(ctx: ServiceContext, slug: string) {
   return merchant;
 }
 
-/** Folds repeated SKUs into one line each and loads them, scoped to the shop's merchant. */
-async function priceLines(ctx: ServiceContext, merchantId: string, items: NewOrder["items"]): Promise<Line[]> {
+/**
+ * Folds repeated SKUs into one line each and loads them, scoped to the shop's merchant, each at
+ * the price of the channel the order comes through (the price snapshot its items keep).
+ */
+async function priceLines(
+  ctx: ServiceContext,
+  merchantId: string,
+  items: NewOrder["items"],
+  channel: SalesChannel,
+): Promise<{ lines: Line[]; book: Awaited<ReturnType<typeof priceBook>> }> {
   const quantities = new Map<string, number>();
   for (const item of items) quantities.set(item.skuId, (quantities.get(item.skuId) ?? 0) + item.quantity);
+  const book = await priceBook(ctx, merchantId, channel, [...quantities.keys()]);
   const lines: Line[] = [];
   for (const [skuId, quantity] of quantities) {
     const found = await skuOfMerchant(ctx, merchantId, skuId);
-    if (!found?.product.listed) throw new ApiError("not_found", "No such SKU in this shop");
+    const unitPrice = found ? book.priceOf(found) : null;
+    if (!found || !unitPrice) throw new ApiError("not_found", "No such SKU in this shop");
     if (quantity > 100)
       throw new ApiError("validation_failed", "At most 100 of one SKU per order", {
         errors: [{ path: "items", message: "quantity too large" }],
       });
-    lines.push({ ...found, quantity });
+    const expected = items.find((item) => item.skuId === skuId && item.expectedUnitPrice)?.expectedUnitPrice;
+    if (expected && !sameMoney(expected, unitPrice)) {
+      throw new ApiError("price_changed", `${skuId} now costs ${unitPrice.amount} ${unitPrice.currency}`);
+    }
+    lines.push({ ...found, quantity, unitPrice });
   }
-  const currencies = new Set(lines.map((line) => line.sku.currency));
+  const currencies = new Set(lines.map((line) => line.unitPrice.currency));
   if (currencies.size > 1) {
     throw new ApiError("validation_failed", "All items of an order must share one currency", {
       errors: [{ path: "items", message: "mixed currencies" }],
     });
   }
-  return lines;
+  return { lines, book };
 }
 
 /**
- * Creates an order: reserves card-secret units in each SKU's StockKeeper (all or nothing),
- * then writes the order, its items and its payment in one atomic batch. If anything after a
- * reservation fails, the reservations are released, so a failed order holds no stock.
+ * A shop order, or one from the merchant's mini-program or app (named by its publishable key):
+ * placed at that channel's prices, awaiting payment at the sandbox checkout.
  */
-export async function createOrder(ctx: ServiceContext, slug: string, input: NewOrder, origin: string) {
+export async function createOrder(
+  ctx: ServiceContext,
+  slug: string,
+  input: NewOrder,
+  origin: string,
+  channelKey?: string,
+) {
   const merchant = await shopMerchant(ctx, slug);
-  const lines = await priceLines(ctx, merchant.id, input.items);
+  const placed = await placeOrder(ctx, merchant, input, await consumerChannel(ctx, merchant.id, channelKey));
+  const checkoutUrl = new SandboxProvider(ctx.config.sandboxWebhookSecret).checkoutUrl({
+    paymentId: placed.payment.id,
+    orderId: placed.order.id,
+    amount: { amount: placed.order.totalAmount, currency: placed.order.currency },
+    returnUrl: `${origin}/s/${slug}`,
+  });
+  return { ...orderView(placed.order, placed.items, placed.payment, checkoutUrl), accessToken: placed.accessToken };
+}
+
+/**
+ * Places an order through a channel: reserves card-secret units in each SKU's StockKeeper (all
+ * or nothing), then writes the order, its items, its payment and the channel's quota claims (and
+ * a reseller's balance debit) in one atomic batch. If anything after a reservation fails, the
+ * reservations are released, so a failed order holds no stock, no quota and no money.
+ */
+export async function placeOrder(
+  ctx: ServiceContext,
+  merchant: { id: string },
+  input: NewOrder,
+  channel: SalesChannel,
+) {
+  const { lines, book } = await priceLines(ctx, merchant.id, input.items, channel);
   const now = Date.now();
   const orderId = newId("order", now);
   const paymentId = newId("payment", now);
@@ -103,15 +162,14 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     throw new ApiError("insufficient_stock", "Not enough stock for this order; nothing was reserved");
   }
 
-  const total = sum(
-    lines.map((line) => multiply({ amount: line.sku.priceAmount, currency: line.sku.currency }, line.quantity)),
-  );
+  const total = sum(lines.map((line) => multiply(line.unitPrice, line.quantity)));
+  const settlement = settle(ctx.db, merchant.id, channel, { orderId, paymentId, total, now });
   const accessToken = randomToken(32);
   const orderRow = {
     id: orderId,
     merchantId: merchant.id,
     email: input.email.trim().toLowerCase(),
-    status: "awaiting_payment" as const,
+    status: "awaiting_payment" as OrderStatus,
     totalAmount: total.amount,
     currency: total.currency,
     accessTokenHash: await sha256Hex(accessToken),
@@ -119,9 +177,11 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     statusReason: null,
     createdAt: now,
     updatedAt: now,
-    paidAt: null,
+    paidAt: null as number | null,
     fulfilledAt: null,
     refundedAt: null,
+    channelId: channel.id,
+    ...settlement.order,
   };
   const itemRows = lines.map((line) => ({
     id: newId("orderItem", now),
@@ -132,8 +192,8 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     skuName: line.sku.name,
     kind: line.product.kind,
     quantity: line.quantity,
-    unitAmount: line.sku.priceAmount,
-    currency: line.sku.currency,
+    unitAmount: line.unitPrice.amount,
+    currency: line.unitPrice.currency,
     policyUses: line.sku.policyUses,
     policyValidDays: line.sku.policyValidDays,
     instructions: line.product.instructions,
@@ -145,11 +205,12 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     merchantId: merchant.id,
     orderId,
     provider: "sandbox",
-    status: "pending" as const,
+    status: "pending" as "pending" | "succeeded",
     amount: total.amount,
     currency: total.currency,
     createdAt: now,
     updatedAt: now,
+    ...settlement.payment,
   };
   try {
     await runAtomic(ctx.db, [
@@ -157,34 +218,33 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
       ...stocked.map((line, i) =>
         stockLevelStatement(ctx.db, merchant.id, line.sku.id, reservations[i]?.levels ?? { available: 0, version: 0 }),
       ),
+      ...book.claims(ctx.db, merchant.id, orderId, lines, now),
+      ...settlement.statements,
     ]);
   } catch (error) {
     await releaseAll();
-    throw error;
+    throw channelRefusal(error) ?? error;
   }
-  const checkoutUrl = new SandboxProvider(ctx.config.sandboxWebhookSecret).checkoutUrl({
-    paymentId,
-    orderId,
-    amount: total,
-    returnUrl: `${origin}/s/${slug}`,
-  });
-  return { ...orderView(orderRow, itemRows, paymentRow, checkoutUrl), accessToken };
+  return { order: orderRow, items: itemRows, payment: paymentRow, accessToken };
 }
 
 /**
  * The buyer's order, for its access token: the one made with the order, or one issued by an
- * order lookup. A wrong token reads exactly like a missing order.
+ * order lookup. A wrong token reads exactly like a missing order, and so does an order of another
+ * channel than the one the request comes through (`channelKey`; none: the shop).
  */
 export async function orderForToken(
   ctx: ServiceContext,
   slug: string,
   orderId: string,
   accessToken: string,
+  channelKey?: string,
 ): Promise<OrderDetail> {
   const merchant = await shopMerchant(ctx, slug);
+  const channel = await consumerChannel(ctx, merchant.id, channelKey);
   const found = await findOrder(ctx.db, merchant.id, orderId);
   const missing = () => new ApiError("not_found", "No such order");
-  if (!found) throw missing();
+  if (!found || found.order.channelId !== channel.id) throw missing();
   const tokenHash = await sha256Hex(accessToken);
   if (
     !(await timingSafeEqual(tokenHash, found.order.accessTokenHash)) &&
@@ -196,8 +256,14 @@ export async function orderForToken(
 }
 
 /** The buyer's order page, with the codes once delivered. */
-export async function getShopOrder(ctx: ServiceContext, slug: string, orderId: string, accessToken: string) {
-  const found = await orderForToken(ctx, slug, orderId, accessToken);
+export async function getShopOrder(
+  ctx: ServiceContext,
+  slug: string,
+  orderId: string,
+  accessToken: string,
+  channelKey?: string,
+) {
+  const found = await orderForToken(ctx, slug, orderId, accessToken, channelKey);
   const visible = found.order.status === "fulfilled";
   return {
     ...orderView(found.order, found.items, found.payment, null),
@@ -220,18 +286,22 @@ export async function lookUpOrder(
   slug: string,
   input: { email: string; orderId: string },
   clientIp: string,
+  channelKey?: string,
 ) {
   const email = input.email.trim().toLowerCase();
   const noMatch = () => new ApiError("not_found", "No order matches this email and order number");
   // Shops are public, so an unknown one tells nothing and costs no lookup; guesses at orders do.
   const merchant = await findMerchantBySlug(ctx.db, slug);
   if (!merchant) throw noMatch();
+  const channel = await consumerChannel(ctx, merchant.id, channelKey);
   await enforceLimits(ctx, [
     { key: await hashedKey("order-lookup:ip", clientIp), ...LOOKUP_LIMIT },
     { key: await hashedKey("order-lookup:email", email), ...LOOKUP_LIMIT },
   ]);
   const found = await findOrder(ctx.db, merchant.id, input.orderId.trim());
-  if (!found || !(await timingSafeEqual(found.order.email, email))) throw noMatch();
+  if (!found || found.order.channelId !== channel.id || !(await timingSafeEqual(found.order.email, email))) {
+    throw noMatch();
+  }
   const now = Date.now();
   const accessToken = randomToken(32);
   await accessTokenStatement(ctx.db, merchant.id, {
@@ -289,6 +359,7 @@ export async function listOrders(
     status?: OrderStatus | undefined;
     email?: string | undefined;
     orderId?: string | undefined;
+    channelId?: string | null | undefined;
     from?: number | undefined;
     to?: number | undefined;
   },

@@ -9,6 +9,7 @@ import {
 import { statusOf } from "@tessera/domain";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
+import { releaseChannelQuota } from "./channels/quotas";
 
 const CodeSnapshot = z.object({
   codeId: z.string(),
@@ -136,7 +137,9 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
       await recordStockLevel(db, event.merchantId, event.data.skuId, event.data);
       return;
     case "reservation.expired":
-      await expireOrder(db, event.merchantId, event.data.orderId, event.at);
+      if (await expireOrder(db, event.merchantId, event.data.orderId, event.at)) {
+        await releaseChannelQuota(ctx, event.data.orderId);
+      }
       return;
   }
 }

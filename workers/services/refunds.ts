@@ -12,12 +12,17 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
+import { refundToBalance } from "./channels/balance";
+import { releaseChannelQuota } from "./channels/quotas";
+import { BALANCE_PROVIDER } from "./channels/sales";
+import { publishOrderOutcome } from "./channels/webhooks";
 import { sandboxProvider } from "./payments";
 import { stockKeeper } from "./stock";
 
 /**
  * Returns the order's card-secret units to stock: a held reservation, and with
- * `includeCommitted` also units committed but never delivered (a refund before delivery).
+ * `includeCommitted` also units committed but never delivered (a refund before delivery). The
+ * units it claimed of its channel's quota go back with them.
  */
 export async function releaseOrderStock(
   ctx: ServiceContext,
@@ -34,6 +39,7 @@ export async function releaseOrderStock(
       stockKeeper(ctx, item.skuId).release({ merchantId: item.merchantId, skuId: item.skuId }, orderId, options),
     ),
   );
+  await releaseChannelQuota(ctx, orderId);
 }
 
 /**
@@ -129,6 +135,7 @@ export async function completeRefund(ctx: ServiceContext, orderId: string): Prom
   // Units of an order that was delivered were seen by the buyer: they stay sold.
   if (order.fulfilledAt === null) await releaseOrderStock(ctx, orderId, { includeCommitted: true });
   await settleRefund(ctx, orderId);
+  await publishOrderOutcome(ctx, order, "order.refunded");
 }
 
 /** Gives the money of a refunded order back, once: the payment moves and the ledger row is unique. */
@@ -139,6 +146,7 @@ export async function settleRefund(ctx: ServiceContext, orderId: string): Promis
     .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
     .get();
   if (!payment) return;
+  if (payment.provider === BALANCE_PROVIDER) return refundToBalance(ctx, payment);
   await sandboxProvider(ctx).refund(payment.id, { amount: payment.amount, currency: payment.currency });
   const now = Date.now();
   await runAtomic(ctx.db, [

@@ -33,8 +33,9 @@ export async function openTicket(
   orderId: string,
   accessToken: string,
   message: string,
+  channelKey?: string,
 ) {
-  const found = await orderForToken(ctx, slug, orderId, accessToken);
+  const found = await orderForToken(ctx, slug, orderId, accessToken, channelKey);
   await enforceLimits(ctx, [{ key: `tickets:${found.order.id}`, ...TICKETS_PER_ORDER }]);
   const now = Date.now();
   const id = newId("ticket", now);

@@ -1,5 +1,6 @@
-import { type Currency, PRODUCT_KINDS, type RechargeTemplate } from "@tessera/domain";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CHANNEL_KINDS, type Currency, PRODUCT_KINDS, type RechargeTemplate } from "@tessera/domain";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull();
 
@@ -81,8 +82,10 @@ export const apiKeys = sqliteTable(
     merchantId: text("merchant_id")
       .notNull()
       .references(() => merchants.id),
-    kind: text("kind", { enum: ["admin", "partner"] }).notNull(),
+    kind: text("kind", { enum: ["admin", "partner", "channel"] }).notNull(),
     partnerId: text("partner_id").references(() => partners.id),
+    /** A reseller channel's key (`tess_channel_…`). */
+    channelId: text("channel_id"),
     name: text("name").notNull(),
     /** The first characters of the key, shown in lists so staff can tell keys apart. */
     prefix: text("prefix").notNull(),
@@ -166,9 +169,12 @@ export const orders = sqliteTable(
     paidAt: integer("paid_at"),
     fulfilledAt: integer("fulfilled_at"),
     refundedAt: integer("refunded_at"),
+    /** The channel the order came through; null for the merchant's own shop. */
+    channelId: text("channel_id"),
   },
   (t) => [
     index("orders_merchant_created").on(t.merchantId, t.id),
+    index("orders_merchant_channel").on(t.merchantId, t.channelId, t.id),
     index("orders_merchant_email").on(t.merchantId, t.email),
     index("orders_merchant_created_at").on(t.merchantId, t.createdAt),
   ],
@@ -560,4 +566,176 @@ export const supplierReconciliations = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.supplierId, t.day] })],
+);
+
+// ---- Channels: the shop, mini-programs, apps and resellers, their price lists and balances ----
+
+/**
+ * A door the merchant sells through. The shop is created with the merchant (one per merchant);
+ * consumer channels carry a publishable key that identifies them on the shop API; a reseller
+ * has secret keys (in `api_keys`) and a prepaid balance that can never go below zero.
+ */
+export const channels = sqliteTable(
+  "channels",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["active", "suspended"] }).notNull(),
+    /**
+     * A mini-program's or app's `X-Channel-Key` (`tess_pk_…`). It names the channel and unlocks
+     * nothing but its public prices, like a payment provider's publishable key, so it is stored
+     * as is and shown to staff whenever they look.
+     */
+    publishableKey: text("publishable_key").unique(),
+    /** Where a reseller's orders are addressed (the order's email); null for other kinds. */
+    contactEmail: text("contact_email"),
+    balanceAmount: integer("balance_amount").notNull().default(0),
+    balanceCurrency: text("balance_currency").$type<Currency>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("channels_merchant").on(t.merchantId, t.id),
+    uniqueIndex("channels_one_shop").on(t.merchantId).where(sql`${t.kind} = 'shop'`),
+    // A debit that would overdraw fails the whole batch it is in, the order with it.
+    check("channel_balance_nonnegative", sql`${t.balanceAmount} >= 0`),
+  ],
+);
+
+/**
+ * A channel's price list: per SKU, its own price (null: the SKU's list price) and an optional
+ * quota. `quotaUsed` counts the units of the channel's live orders; an order claims its units in
+ * the same batch that writes it, and the check makes a claim past the quota fail that batch.
+ */
+export const channelPrices = sqliteTable(
+  "channel_prices",
+  {
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    skuId: text("sku_id")
+      .notNull()
+      .references(() => skus.id),
+    merchantId: text("merchant_id").notNull(),
+    priceAmount: integer("price_amount"),
+    currency: text("currency").$type<Currency>(),
+    quota: integer("quota"),
+    quotaUsed: integer("quota_used").notNull().default(0),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.skuId] }),
+    index("channel_prices_sku").on(t.skuId),
+    check("channel_quota_within", sql`${t.quotaUsed} >= 0 AND (${t.quota} IS NULL OR ${t.quotaUsed} <= ${t.quota})`),
+  ],
+);
+
+/** The units an order claimed of its channel's quota, held until it is released once. */
+export const channelQuotaHolds = sqliteTable(
+  "channel_quota_holds",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    skuId: text("sku_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    status: text("status", { enum: ["held", "released"] }).notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.skuId] })],
+);
+
+/** Every movement of a reseller's balance, with the balance it left. */
+export const channelBalanceEntries = sqliteTable(
+  "channel_balance_entries",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    kind: text("kind", { enum: ["top_up", "order_debit", "refund_credit"] }).notNull(),
+    /** Signed minor units: a top-up or a refund adds, an order's debit takes away. */
+    amount: integer("amount").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    orderId: text("order_id"),
+    /** Who topped up (`staff:…` or `key:…`); null for an order's own movements. */
+    actor: text("actor"),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // An order is debited once and credited back at most once.
+    uniqueIndex("channel_balance_order_kind").on(t.orderId, t.kind),
+    index("channel_balance_channel").on(t.channelId, t.id),
+  ],
+);
+
+/** An https endpoint a reseller registered for its order outcomes; the signing secret is sealed by the vault. */
+export const channelWebhooks = sqliteTable(
+  "channel_webhooks",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    url: text("url").notNull(),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    status: text("status", { enum: ["active", "removed"] }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("channel_webhooks_channel").on(t.channelId, t.id)],
+);
+
+/** An order outcome told to a reseller: one per order and type, its body fixed once so every retry sends the same bytes. */
+export const channelEvents = sqliteTable(
+  "channel_events",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    orderId: text("order_id").notNull(),
+    type: text("type", { enum: ["order.fulfilled", "order.refunded"] }).notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("channel_events_order_type").on(t.orderId, t.type)],
+);
+
+/** One event sent to one endpoint: attempted from the `channel-webhooks` queue until it succeeds or is given up. */
+export const channelWebhookDeliveries = sqliteTable(
+  "channel_webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    channelId: text("channel_id").notNull(),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => channelWebhooks.id),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => channelEvents.id),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    nextAttemptAt: integer("next_attempt_at"),
+    deliveredAt: integer("delivered_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("channel_webhook_deliveries_once").on(t.webhookId, t.eventId),
+    index("channel_webhook_deliveries_channel").on(t.channelId, t.id),
+    index("channel_webhook_deliveries_status").on(t.status, t.nextAttemptAt),
+  ],
 );

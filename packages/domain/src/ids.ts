@@ -24,6 +24,10 @@ export const ID_PREFIXES = {
   supplier: "sup",
   supplierOrder: "spo",
   supplierSettlement: "sst",
+  channel: "chn",
+  balanceEntry: "cbe",
+  webhookEndpoint: "whk",
+  webhookDelivery: "whd",
   request: "req",
 } as const;
 

@@ -1,4 +1,5 @@
 export * from "./base32";
+export * from "./channels";
 export * from "./code-format";
 export * from "./code-policy";
 export * from "./crypto";

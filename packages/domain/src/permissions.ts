@@ -23,6 +23,9 @@ export const CAPABILITIES = {
   "audit.read": ["owner"],
   "tickets.manage": ["owner", "operator", "support"],
   "reports.read": ALL,
+  "channels.read": ALL,
+  "channels.manage": ["owner", "operator"],
+  "channels.fund": ["owner", "finance"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -17,6 +17,9 @@ const TABLE: [Capability, string][] = [
   ["audit.read", "owner"],
   ["tickets.manage", "owner operator support"],
   ["reports.read", "owner operator finance support"],
+  ["channels.read", "owner operator finance support"],
+  ["channels.manage", "owner operator"],
+  ["channels.fund", "owner finance"],
 ];
 
 describe("role permissions", () => {

@@ -16,7 +16,10 @@ export type Capability =
   | "staff.manage"
   | "audit.read"
   | "tickets.manage"
-  | "reports.read";
+  | "reports.read"
+  | "channels.read"
+  | "channels.manage"
+  | "channels.fund";
 
 const ALL: Role[] = ["owner", "operator", "finance", "support"];
 
@@ -35,6 +38,9 @@ const TABLE: Record<Capability, Role[]> = {
   "audit.read": ["owner"],
   "tickets.manage": ["owner", "operator", "support"],
   "reports.read": ALL,
+  "channels.read": ALL,
+  "channels.manage": ["owner", "operator"],
+  "channels.fund": ["owner", "finance"],
 };
 
 export const ROLES: Role[] = ALL;

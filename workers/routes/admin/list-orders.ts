@@ -25,6 +25,14 @@ const route = createRoute({
         .max(64)
         .optional()
         .openapi({ param: { name: "orderId", in: "query" }, description: "Exact order id" }),
+      channelId: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({
+          param: { name: "channelId", in: "query" },
+          description: "Orders of this channel (a mini-program, an app, a reseller); `shop` for the shop's own",
+        }),
       from: IsoDateInput.optional().openapi({
         param: { name: "from", in: "query" },
         description: "Created on or after: `YYYY-MM-DD` (the whole day, in `tz`) or an ISO 8601 timestamp",
@@ -48,9 +56,13 @@ const route = createRoute({
 
 export function registerListOrders(app: App) {
   app.openapi(route, async (c) => {
-    const { from, to, tz, ...filters } = c.req.valid("query");
+    const { from, to, tz, channelId, ...filters } = c.req.valid("query");
     return c.json(
-      await listOrders(c.get("services"), c.get("admin").merchantId, { ...filters, ...dateRange({ from, to }, tz) }),
+      await listOrders(c.get("services"), c.get("admin").merchantId, {
+        ...filters,
+        ...(channelId === undefined ? {} : { channelId: channelId === "shop" ? null : channelId }),
+        ...dateRange({ from, to }, tz),
+      }),
       200,
     );
   });

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware";
 import { createOrder } from "../../services/orders";
+import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
 import { OrderSchema } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS } from "../shared";
 import { ShopParam } from "./list-products";
@@ -38,12 +39,23 @@ const route = createRoute({
   tags: ["Shop"],
   summary: "Place an order: reserve stock and start a payment",
   description:
-    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. Send an `Idempotency-Key` so a retry never places a second order.",
-  middleware: [idempotent((c) => `shop:${c.req.param("shop")}`)] as const,
-  request: { params: z.object({ shop: ShopParam }), headers: IdempotencyKeyHeader, body: body(NewOrderSchema) },
+    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. Send an `Idempotency-Key` so a retry never places a second order. The merchant's mini-program or app sends its `X-Channel-Key`: the order is then placed at that channel's prices, within its quotas (409 `quota_exceeded`), and belongs to that channel.",
+  // Keys are per channel too: the same key from the shop and from an app are two requests.
+  middleware: [idempotent((c) => `shop:${c.req.param("shop")}:${c.req.header("x-channel-key") ?? ""}`)] as const,
+  request: {
+    params: z.object({ shop: ShopParam }),
+    headers: IdempotencyKeyHeader.extend(ChannelKeyHeader.shape),
+    body: body(NewOrderSchema),
+  },
   responses: {
     201: json(CreatedOrderSchema, "The order, awaiting payment", REPLAY_HEADERS),
-    ...errorResponses("not_found", "insufficient_stock", "idempotency_key_reused", "idempotency_key_in_use"),
+    ...errorResponses(
+      "not_found",
+      "insufficient_stock",
+      "quota_exceeded",
+      "idempotency_key_reused",
+      "idempotency_key_in_use",
+    ),
   },
 });
 
@@ -54,6 +66,7 @@ export function registerCreateOrder(app: App) {
       c.req.valid("param").shop,
       c.req.valid("json"),
       new URL(c.req.url).origin,
+      channelKeyOf(c.req.valid("header")),
     );
     return c.json(order, 201);
   });

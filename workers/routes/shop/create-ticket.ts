@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
 import { openTicket } from "../../services/tickets";
+import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
 import { type App, body, json, PathId, SECURITY } from "../shared";
 import { ShopParam } from "./list-products";
 
@@ -14,6 +15,7 @@ const route = createRoute({
   security: SECURITY.order,
   request: {
     params: z.object({ shop: ShopParam, orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }),
+    headers: ChannelKeyHeader,
     body: body(z.object({ message: z.string().trim().min(1).max(5_000) })),
   },
   responses: {
@@ -27,6 +29,16 @@ export function registerCreateTicket(app: App) {
     const token = /^Bearer\s+(\S{1,200})$/i.exec(c.req.header("authorization") ?? "")?.[1];
     if (!token) throw new ApiError("unauthorized", "Send the order's access token as `Authorization: Bearer <token>`");
     const { shop, orderId } = c.req.valid("param");
-    return c.json(await openTicket(c.get("services"), shop, orderId, token, c.req.valid("json").message), 201);
+    return c.json(
+      await openTicket(
+        c.get("services"),
+        shop,
+        orderId,
+        token,
+        c.req.valid("json").message,
+        channelKeyOf(c.req.valid("header")),
+      ),
+      201,
+    );
   });
 }

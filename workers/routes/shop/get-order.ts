@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
 import { getShopOrder } from "../../services/orders";
+import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
 import { DeliverySchema, OrderSchema } from "../schemas";
 import { type App, json, PathId, SECURITY } from "../shared";
 import { ShopParam } from "./list-products";
@@ -11,9 +12,12 @@ const route = createRoute({
   tags: ["Shop"],
   summary: "The buyer's order, with its codes once delivered",
   description:
-    "Authenticate with the order's access token. A wrong token answers 404, like an order that does not exist.",
+    "Authenticate with the order's access token. A wrong token answers 404, like an order that does not exist; so does an order placed through another channel than the `X-Channel-Key` sent (none: the shop).",
   security: SECURITY.order,
-  request: { params: z.object({ shop: ShopParam, orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }) },
+  request: {
+    params: z.object({ shop: ShopParam, orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }),
+    headers: ChannelKeyHeader,
+  },
   responses: {
     200: json(OrderSchema.extend({ deliveries: z.array(DeliverySchema) }), "The order"),
     ...errorResponses("unauthorized", "not_found"),
@@ -25,6 +29,9 @@ export function registerGetShopOrder(app: App) {
     const token = /^Bearer\s+(\S{1,200})$/i.exec(c.req.header("authorization") ?? "")?.[1];
     if (!token) throw new ApiError("unauthorized", "Send the order's access token as `Authorization: Bearer <token>`");
     const { shop, orderId } = c.req.valid("param");
-    return c.json(await getShopOrder(c.get("services"), shop, orderId, token), 200);
+    return c.json(
+      await getShopOrder(c.get("services"), shop, orderId, token, channelKeyOf(c.req.valid("header"))),
+      200,
+    );
   });
 }

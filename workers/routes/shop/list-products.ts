@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
-import { listProducts } from "../../services/catalog";
+import { shopProducts } from "../../services/channels/catalog";
 import { merchantBySlug } from "../../services/merchants";
+import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
 import { ProductSchema } from "../schemas";
 import { type App, json, PageQuery, pageOf } from "../shared";
 
@@ -15,7 +16,9 @@ const route = createRoute({
   path: "/v1/shops/{shop}/products",
   tags: ["Shop"],
   summary: "The shop's listed products with prices and availability",
-  request: { params: z.object({ shop: ShopParam }), query: PageQuery },
+  description:
+    "With a mini-program's or app's `X-Channel-Key`, the prices are that channel's and its quotas cap `available`.",
+  request: { params: z.object({ shop: ShopParam }), query: PageQuery, headers: ChannelKeyHeader },
   responses: {
     200: json(pageOf(ProductSchema), "Listed products, newest first"),
     ...errorResponses("not_found"),
@@ -28,6 +31,9 @@ export function registerListShopProducts(app: App) {
     const merchant = await merchantBySlug(services, c.req.valid("param").shop);
     if (!merchant) throw new ApiError("not_found", "No such shop");
     const { limit, cursor } = c.req.valid("query");
-    return c.json(await listProducts(services, merchant.id, { listedOnly: true, limit, cursor }), 200);
+    return c.json(
+      await shopProducts(services, merchant.id, channelKeyOf(c.req.valid("header")), { limit, cursor }),
+      200,
+    );
   });
 }

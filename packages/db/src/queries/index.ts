@@ -1,5 +1,7 @@
 export * from "./audit";
 export * from "./catalog";
+export * from "./channel-webhooks";
+export * from "./channels";
 export * from "./codes";
 export * from "./deliveries";
 export * from "./idempotency";

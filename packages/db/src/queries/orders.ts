@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, inArray, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNull, lt, lte } from "drizzle-orm";
 import { chunkRows } from "../chunks";
 import { type Db, runAtomic } from "../client";
 import { deliveries, orderAccessTokens, orderItems, orders, payments } from "../schema";
@@ -56,6 +56,8 @@ export async function listOrdersPage(
     status?: OrderStatus | undefined;
     email?: string | undefined;
     orderId?: string | undefined;
+    /** Orders of this channel only; null: the merchant's own shop. */
+    channelId?: string | null | undefined;
     /** Created at or after this instant (ms). */
     from?: number | undefined;
     /** Created at or before this instant (ms). */
@@ -67,6 +69,8 @@ export async function listOrdersPage(
   if (options.status) filters.push(eq(orders.status, options.status));
   if (options.email) filters.push(eq(orders.email, options.email.trim().toLowerCase()));
   if (options.orderId) filters.push(eq(orders.id, options.orderId.trim()));
+  if (options.channelId !== undefined)
+    filters.push(options.channelId === null ? isNull(orders.channelId) : eq(orders.channelId, options.channelId));
   if (options.from !== undefined) filters.push(gte(orders.createdAt, options.from));
   if (options.to !== undefined) filters.push(lte(orders.createdAt, options.to));
   const where = and(...filters);
