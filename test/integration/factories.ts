@@ -371,6 +371,10 @@ export interface Tenant {
   partner: { id: string; apiKey: string };
   /** Another partner of the same merchant. */
   otherPartner: { id: string; apiKey: string };
+  /** A reseller channel with a key, a balance, a price list entry, a delivered order and a webhook endpoint. */
+  reseller: { id: string; apiKey: string; orderId: string };
+  /** Another reseller of the same merchant, with a key and nothing else. */
+  otherReseller: { id: string; apiKey: string };
   /** The owner's staff session. */
   session: { cookie: string; csrfToken: string };
   /** Path parameter name → one of this tenant's objects (`orderId` → a delivered order…). */
@@ -412,6 +416,7 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
   if (redemption.status !== 201) throw new Error(`redeem: ${redemption.status} ${JSON.stringify(redemption.body)}`);
   const adminView = await adminOrder(merchant, bought.body.id);
   const session = await signIn(merchant);
+  const { reseller, otherReseller, channelIds } = await resellerFixture(merchant, card.skuId);
 
   const ids: Record<string, string> = {
     shop: merchant.slug,
@@ -422,6 +427,7 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
     paymentId: pending.body.payment.id,
     partnerId: partner.id,
     redemptionId: redemption.body.id,
+    ...channelIds,
   };
   const orderTokens: Record<string, string> = {
     [bought.body.id]: bought.body.accessToken,
@@ -467,7 +473,63 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
       if (res.status === 201 || res.status === 200) ids[name] = res.body.id;
     }
   }
-  return { merchant, partner, otherPartner, session, ids, orderTokens, code, email };
+  return { merchant, partner, otherPartner, reseller, otherReseller, session, ids, orderTokens, code, email };
+}
+
+/**
+ * A tenant's resellers: one that bought from the card SKU through its price list (its webhook
+ * endpoint registered after the order, so no delivery runs while the suites watch), and one
+ * with a key only.
+ */
+async function resellerFixture(merchant: TestMerchant, skuId: string) {
+  const made = async (what: string, res: ApiResponse) => {
+    if (res.status !== 201 && res.status !== 200) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const asAdmin = { token: merchant.adminKey };
+  const newReseller = async () => {
+    const channel = await made(
+      "reseller",
+      await call("POST", "/v1/admin/channels", {
+        ...asAdmin,
+        json: { kind: "reseller", name: unique("reseller"), contactEmail: `${unique("agent").toLowerCase()}@example.test` },
+      }),
+    );
+    const key = await made("channel key", await call("POST", `/v1/admin/channels/${channel.id}/keys`, asAdmin));
+    return { id: channel.id as string, apiKey: key.apiKey as string, keyId: key.id as string };
+  };
+  const reseller = await newReseller();
+  const otherReseller = await newReseller();
+  await made(
+    "top-up",
+    await call("POST", `/v1/admin/channels/${reseller.id}/top-ups`, {
+      ...asAdmin,
+      json: { amount: { amount: 100_000, currency: "CNY" } },
+    }),
+  );
+  await made(
+    "prices",
+    await call("PATCH", `/v1/admin/channels/${reseller.id}/prices`, {
+      ...asAdmin,
+      json: { set: [{ skuId, price: { amount: 1234, currency: "CNY" }, quota: 3 }] },
+    }),
+  );
+  const order = await made(
+    "reseller order",
+    await call("POST", "/v1/channel/orders", { token: reseller.apiKey, json: { items: [{ skuId, quantity: 1 }] } }),
+  );
+  const webhook = await made(
+    "webhook",
+    await call("POST", "/v1/channel/webhooks", {
+      token: reseller.apiKey,
+      json: { url: "https://reseller.example.com/hooks/tessera" },
+    }),
+  );
+  return {
+    reseller: { id: reseller.id, apiKey: reseller.apiKey, orderId: order.id as string },
+    otherReseller: { id: otherReseller.id, apiKey: otherReseller.apiKey },
+    channelIds: { channelId: reseller.id, channelKeyId: reseller.keyId, webhookId: webhook.id as string },
+  };
 }
 
 /**

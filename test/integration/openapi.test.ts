@@ -28,6 +28,11 @@ const IDEMPOTENT: [Method, string][] = [
   ["post", "/v1/admin/redemptions/{redemptionId}/reversal"],
   ["post", "/v1/admin/desk/redemptions"],
   ["post", "/v1/admin/partners/{partnerId}/keys"],
+  ["post", "/v1/admin/channels"],
+  ["post", "/v1/admin/channels/{channelId}/keys"],
+  ["post", "/v1/admin/channels/{channelId}/top-ups"],
+  ["post", "/v1/channel/orders"],
+  ["post", "/v1/channel/webhooks"],
 ];
 
 const operationsOf = (document: Pick<OpenApiDocument, "paths">) =>
@@ -154,6 +159,7 @@ describe("GET /openapi.json", () => {
     }
     expect(Object.keys(document.components.securitySchemes ?? {}).sort()).toEqual([
       "adminKey",
+      "channelKey",
       "operatorKey",
       "orderToken",
       "partnerKey",

@@ -105,6 +105,8 @@ function credentials(audience: Audience, orderId: string | undefined): Record<st
       return { cookie: tenant.session.cookie, "x-csrf-token": tenant.session.csrfToken };
     case "partner":
       return { authorization: `Bearer ${tenant.partner.apiKey}` };
+    case "channel":
+      return { authorization: `Bearer ${tenant.reseller.apiKey}` };
     case "operator":
       return { authorization: `Bearer ${TEST_BINDINGS.OPERATOR_API_KEY}` };
     case "order": {

@@ -22,7 +22,8 @@ import { type ApiResponse, BASE, buildTenant, ledgerOf, stockKeeperOf, storedSta
  * The tenant isolation matrix, generated from /openapi.json: for every route that names an
  * object (a `{…}` path id, or an id or code in its body) and every list route, the callers of
  * another tenant — another merchant's admin key and staff session, another merchant's partner,
- * another partner of the same merchant for what a partner owns, a buyer holding another
+ * another partner of the same merchant for what a partner owns, another merchant's reseller and
+ * another reseller of the same merchant for what a reseller owns, a buyer holding another
  * order's token, another shop — must get the same 404 as for an id that does not exist (lists:
  * nothing of the owner's), and nothing stored may change. A route the matrix cannot place fails
  * the suite by name, so routes added later are covered or flagged, never skipped silently.
@@ -132,6 +133,11 @@ function callersFor(p: Extract<Placement, { kind: "object" | "read" }>, orderId?
       }
       return callers;
     }
+    case "channel":
+      return [
+        { name: "another merchant's reseller", headers: bearer(other.reseller.apiKey) },
+        { name: "another reseller of the same merchant", headers: bearer(owner.otherReseller.apiKey) },
+      ];
     case "order": {
       const otherOwnOrder = Object.keys(owner.orderTokens).find((id) => id !== orderId) as string;
       const foreignOrder = Object.keys(other.orderTokens)[0] as string;
@@ -217,7 +223,7 @@ async function ownerState() {
 /** Strings that would betray the owner's data in another tenant's answer. */
 function ownerSecrets(): string[] {
   const { shop: _shop, ...ids } = owner.ids;
-  return [...Object.values(ids), owner.code, owner.email, owner.merchant.id];
+  return [...Object.values(ids), owner.reseller.orderId, owner.code, owner.email, owner.merchant.id];
 }
 
 const placements: Placement[] = [];
@@ -264,7 +270,12 @@ describe("tenant isolation over every route in /openapi.json", () => {
 
       if (placement.kind === "object") {
         for (const caller of callersFor(placement, owner.ids.orderId)) {
-          const ids: Record<string, string> = { ...owner.ids, ...(caller.shop ? { shop: caller.shop } : {}) };
+          const ids: Record<string, string> = {
+            ...owner.ids,
+            // A reseller's routes name its own orders, not the shop's.
+            ...(placement.audience === "channel" ? { orderId: owner.reseller.orderId } : {}),
+            ...(caller.shop ? { shop: caller.shop } : {}),
+          };
           const missing = { ...ids };
           for (const name of placement.params) if (name !== "shop") missing[name] = missingLike(ids[name] as string);
           const foreign = await send(

@@ -118,7 +118,7 @@ export function typesOf(doc: Document, schema: Schema): Set<string> {
 }
 
 /** Which credentials an operation takes. */
-export type Audience = "admin" | "staff-session" | "partner" | "operator" | "order" | "public";
+export type Audience = "admin" | "staff-session" | "partner" | "channel" | "operator" | "order" | "public";
 
 export function audienceOf(route: Route): Audience {
   const schemes = new Set((route.op.security ?? []).flatMap((requirement) => Object.keys(requirement)));
@@ -126,6 +126,7 @@ export function audienceOf(route: Route): Audience {
   if (schemes.has("adminKey")) return "admin";
   if (schemes.has("staffSession")) return "staff-session";
   if (schemes.has("partnerKey")) return "partner";
+  if (schemes.has("channelKey")) return "channel";
   if (schemes.has("operatorKey")) return "operator";
   if (schemes.has("orderToken")) return "order";
   throw new Error(`${route.label}: unknown security scheme(s) ${[...schemes].join(", ")}`);

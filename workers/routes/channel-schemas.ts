@@ -79,15 +79,19 @@ export const PriceListEditSchema = z
       .array(
         z.object({
           skuId: z.string().max(64),
-          price: MoneySchema.nullable().openapi({
+          // A union rather than `.nullable()`: the document then says `anyOf [Money, null]`, which admits null.
+          price: z.union([MoneySchema, z.null()]).openapi({
             description: "The channel's price (null: the SKU's list price). For the shop, this sets the list price.",
           }),
           quota: z.number().int().min(0).max(10_000_000).nullable().openapi({ description: "null: no limit" }),
         }),
       )
+      .max(200),
+    remove: z
+      .array(z.string().max(64))
       .max(200)
-      .default([]),
-    remove: z.array(z.string().max(64)).max(200).default([]),
+      .default([])
+      .openapi({ description: "SKUs to take out of the price list" }),
   })
   .openapi("PriceListEdit");
 

@@ -117,9 +117,14 @@ export async function expectForeignLikeMissing(
   expect(visible(foreign.body)).toEqual(visible(missing.body));
 }
 
-export type Audience = "admin" | "partner" | "operator";
+export type Audience = "admin" | "partner" | "channel" | "operator";
 
-const KEY_PREFIX: Record<Audience, string> = { admin: "tess_admin_", partner: "tess_partner_", operator: "" };
+const KEY_PREFIX: Record<Audience, string> = {
+  admin: "tess_admin_",
+  partner: "tess_partner_",
+  channel: "tess_channel_",
+  operator: "",
+};
 
 export interface SecurityOptions {
   audience: Audience;
