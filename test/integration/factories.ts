@@ -492,7 +492,11 @@ async function resellerFixture(merchant: TestMerchant, skuId: string) {
       "reseller",
       await call("POST", "/v1/admin/channels", {
         ...asAdmin,
-        json: { kind: "reseller", name: unique("reseller"), contactEmail: `${unique("agent").toLowerCase()}@example.test` },
+        json: {
+          kind: "reseller",
+          name: unique("reseller"),
+          contactEmail: `${unique("agent").toLowerCase()}@example.test`,
+        },
       }),
     );
     const key = await made("channel key", await call("POST", `/v1/admin/channels/${channel.id}/keys`, asAdmin));
