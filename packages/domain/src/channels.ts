@@ -61,9 +61,15 @@ export function sameMoney(a: Money, b: Money): boolean {
   return a.amount === b.amount && a.currency === b.currency;
 }
 
-/** What a reseller's webhook endpoint is told about, and the order statuses that cause each. */
+/** What a reseller's webhook endpoints are told about: an order delivered, an order refunded. */
 export const CHANNEL_EVENT_TYPES = ["order.fulfilled", "order.refunded"] as const;
 export type ChannelEventType = (typeof CHANNEL_EVENT_TYPES)[number];
 
 /** A webhook delivery is given up (and marked failed) after this many attempts. */
 export const WEBHOOK_MAX_ATTEMPTS = 8;
+
+/** Where a webhook delivery stands after its `attempts`-th attempt (counted from 1). */
+export function webhookDeliveryStep(attempts: number, delivered: boolean): "succeeded" | "retry" | "failed" {
+  if (delivered) return "succeeded";
+  return attempts >= WEBHOOK_MAX_ATTEMPTS ? "failed" : "retry";
+}

@@ -16,7 +16,7 @@ import {
   webhookStatement,
 } from "@tessera/db";
 import { channelEvents, channels, channelWebhooks, orders } from "@tessera/db/schema";
-import { type ChannelEventType, newId, randomToken, WEBHOOK_MAX_ATTEMPTS } from "@tessera/domain";
+import { type ChannelEventType, newId, randomToken, webhookDeliveryStep } from "@tessera/domain";
 import { SIGNATURE_HEADER, signPayload } from "@tessera/payments";
 import { checkEndpoint } from "@tessera/suppliers";
 import { and, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
@@ -202,8 +202,8 @@ export type AttemptOutcome = { done: true } | { done: false; retryInSeconds: num
 /**
  * One attempt of a delivery: POSTs the event's stored body, signed like our payment webhooks
  * (`Tessera-Signature: t=…,v1=<HMAC-SHA256 of "t.body">` with the endpoint's secret), never
- * following a redirect. A 2xx ends it; anything else is retried with backoff until
- * WEBHOOK_MAX_ATTEMPTS, then it is marked failed. A delivery already finished is not sent again.
+ * following a redirect. A 2xx ends it; anything else is retried with backoff until the
+ * domain's attempt limit, then it is marked failed. A delivery already finished is not sent again.
  */
 export async function attemptDelivery(ctx: ServiceContext, deliveryId: string): Promise<AttemptOutcome> {
   const found = await findDeliveryToSend(ctx.db, deliveryId);
@@ -250,27 +250,19 @@ export async function attemptDelivery(ctx: ServiceContext, deliveryId: string): 
   } catch (error) {
     lastError = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "request failed";
   }
-  if (lastError === null) {
+  const step = webhookDeliveryStep(attempts, lastError === null);
+  if (step !== "retry") {
     await recordDeliveryAttempt(
       ctx.db,
       deliveryId,
       {
-        status: "succeeded",
+        status: step,
         attempts,
         lastStatusCode: statusCode,
-        lastError: null,
+        lastError,
         nextAttemptAt: null,
-        deliveredAt: now,
+        deliveredAt: step === "succeeded" ? now : null,
       },
-      now,
-    );
-    return { done: true };
-  }
-  if (attempts >= WEBHOOK_MAX_ATTEMPTS) {
-    await recordDeliveryAttempt(
-      ctx.db,
-      deliveryId,
-      { status: "failed", attempts, lastStatusCode: statusCode, lastError, nextAttemptAt: null, deliveredAt: null },
       now,
     );
     return { done: true };
