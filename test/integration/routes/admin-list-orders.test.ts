@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { asChannel, createChannel, createReseller, resellerOrder, setPrices } from "../channel-kit";
 import {
   type ApiResponse,
   call,
@@ -120,5 +121,32 @@ describe("GET /v1/admin/orders", () => {
     audience: "admin",
     send: (authorization) => call("GET", route.path, { headers: authorization ? { authorization } : {} }),
     otherKindKey: () => partnerKey,
+  });
+});
+
+describe("GET /v1/admin/orders by channel", () => {
+  it("shows staff every channel's orders, and filters by one (`shop` for the shop's own)", async () => {
+    const merchant = await createMerchant();
+    const { skuId } = await createProduct(merchant, "voucher");
+    const shopOrder = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body.id;
+    const app = await createChannel(merchant, "app");
+    const appOrder = (
+      await call("POST", `/v1/shops/${merchant.slug}/orders`, {
+        headers: asChannel(app),
+        json: { email: "app@example.test", items: [{ skuId, quantity: 1 }] },
+      })
+    ).body.id;
+    const reseller = await createReseller(merchant, 10_000);
+    await setPrices(merchant, reseller.id, [{ skuId, price: 1000 }]);
+    const resellerOrderId = (await resellerOrder(reseller, [{ skuId, quantity: 1 }])).body.id;
+    const ids = async (query: string) =>
+      (await call("GET", `/v1/admin/orders${query}`, { token: merchant.adminKey })).body.data.map(
+        (order: { id: string }) => order.id,
+      );
+    expect(await ids("")).toEqual([resellerOrderId, appOrder, shopOrder]);
+    expect(await ids(`?channelId=${reseller.id}`)).toEqual([resellerOrderId]);
+    expect(await ids(`?channelId=${app.id}`)).toEqual([appOrder]);
+    expect(await ids("?channelId=shop")).toEqual([shopOrder]);
+    expect(await ids("?channelId=chn_01JD5ZQ8W4N3M2K1H0G9F8E7D6")).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { asChannel, createChannel, createReseller, resellerOrder, setPrices } from "../channel-kit";
 import {
   call,
   createMerchant,
+  createProduct,
   d1Rows,
   deliveredVoucher,
   getOrder,
@@ -81,5 +83,33 @@ describe("POST /v1/shops/{shop}/order-lookups", () => {
 
   it("refuses a missing order number with 400 validation_failed", async () => {
     await route.expectProblem(await lookUp({ email: "buyer@example.test" }), "validation_failed");
+  });
+});
+
+describe("POST /v1/shops/{shop}/order-lookups through a channel (X-Channel-Key)", () => {
+  it("finds an app's order through that app only; a reseller's order is found through none", async () => {
+    const merchant = await createMerchant();
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 1000);
+    const app = await createChannel(merchant, "app");
+    const placed = await call("POST", `/v1/shops/${merchant.slug}/orders`, {
+      headers: asChannel(app),
+      json: { email: "found@example.test", items: [{ skuId: voucher.skuId, quantity: 1 }] },
+    });
+    const reseller = await createReseller(merchant, 5000);
+    await setPrices(merchant, reseller.id, [{ skuId: voucher.skuId, price: 800 }]);
+    const wholesale = await resellerOrder(reseller, [{ skuId: voucher.skuId, quantity: 1 }]);
+    const lookUp = (body: unknown, headers: Record<string, string> = {}) =>
+      call("POST", `/v1/shops/${merchant.slug}/order-lookups`, {
+        json: body,
+        headers: { ...headers, "cf-connecting-ip": unique("ip") },
+      });
+    const viaApp = await lookUp({ email: "found@example.test", orderId: placed.body.id }, asChannel(app));
+    expectJson(viaApp, 200);
+    expect(viaApp.body.orderId).toBe(placed.body.id);
+    await route.expectProblem(await lookUp({ email: "found@example.test", orderId: placed.body.id }), "not_found");
+    const agentEmail = wholesale.body.email as string;
+    for (const headers of [{}, asChannel(app)]) {
+      await route.expectProblem(await lookUp({ email: agentEmail, orderId: wholesale.body.id }, headers), "not_found");
+    }
   });
 });

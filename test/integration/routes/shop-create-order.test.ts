@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { asChannel, createChannel, setPrices } from "../channel-kit";
 import { call, createMerchant, createProduct, stock, stockOf, type TestMerchant } from "../factories";
 import { expectForeignLikeMissing, expectJson, OVERSIZED, routeUnderTest } from "./kit";
 
@@ -189,5 +190,45 @@ describe("POST /v1/shops/{shop}/orders", () => {
     expectJson(mine, 201);
     expectJson(theirs, 201);
     expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+});
+
+describe("POST /v1/shops/{shop}/orders through a mini-program (X-Channel-Key)", () => {
+  it("places the order at the mini-program's price, stamped with its channel, within its quota", async () => {
+    const merchant = await createMerchant();
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 1000);
+    const mini = await createChannel(merchant, "mini_program");
+    await setPrices(merchant, mini.id, [{ skuId: voucher.skuId, price: 900, quota: 3 }]);
+    const order = (quantity: number, headers = asChannel(mini)) =>
+      call("POST", path(merchant.slug), {
+        headers,
+        json: { email: "mini@example.test", items: [{ skuId: voucher.skuId, quantity }] },
+      });
+    const res = await order(2);
+    expectJson(res, 201);
+    expect(res.body).toMatchObject({ total: { amount: 1800, currency: "CNY" }, channelId: mini.id });
+    await route.expectProblem(await order(2), "quota_exceeded");
+    expectJson(await order(1), 201);
+    await route.expectProblem(await order(1), "quota_exceeded");
+    // The quota is the mini-program's; the shop sells on at its own price.
+    const shop = await order(5, {});
+    expectJson(shop, 201);
+    expect(shop.body).toMatchObject({ total: { amount: 5000, currency: "CNY" }, channelId: null });
+    await route.expectProblem(await order(1, { "x-channel-key": "tess_pk_unknown" }), "not_found");
+  });
+
+  it("keeps Idempotency-Keys apart per channel: the same key from the shop and from the app are two orders", async () => {
+    const merchant = await createMerchant();
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 1000);
+    const app = await createChannel(merchant, "app");
+    await setPrices(merchant, app.id, [{ skuId: voucher.skuId, price: 700 }]);
+    const headers = { "idempotency-key": `key-${crypto.randomUUID()}` };
+    const json = { email: "same@example.test", items: [{ skuId: voucher.skuId, quantity: 1 }] };
+    const viaShop = await call("POST", path(merchant.slug), { headers, json });
+    const viaApp = await call("POST", path(merchant.slug), { headers: asChannel(app, headers), json });
+    expect([viaShop.body.total.amount, viaApp.body.total.amount]).toEqual([1000, 700]);
+    expect(viaApp.body.id).not.toBe(viaShop.body.id);
+    const replay = await call("POST", path(merchant.slug), { headers: asChannel(app, headers), json });
+    expect(replay.body.id).toBe(viaApp.body.id);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, deliveredVoucher, type TestMerchant, tally } from "../factories";
+import { asChannel, createChannel } from "../channel-kit";
+import { call, createMerchant, createProduct, deliveredVoucher, type TestMerchant, tally } from "../factories";
 import { expectForeignLikeMissing, expectJson, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/shops/{shop}/orders/{orderId}/tickets");
@@ -80,5 +81,28 @@ describe("POST /v1/shops/{shop}/orders/{orderId}/tickets", () => {
     const limited = answers.at(-1);
     if (!limited) throw new Error("no answers");
     await route.expectProblem(limited, "rate_limited");
+  });
+});
+
+describe("POST /v1/shops/{shop}/orders/{orderId}/tickets through a channel (X-Channel-Key)", () => {
+  it("files a ticket on a mini-program's order through that mini-program; through the shop the order is missing", async () => {
+    const merchant = await createMerchant();
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 1000);
+    const mini = await createChannel(merchant, "mini_program");
+    const placed = await call("POST", `/v1/shops/${merchant.slug}/orders`, {
+      headers: asChannel(mini),
+      json: { email: "mini@example.test", items: [{ skuId: voucher.skuId, quantity: 1 }] },
+    });
+    const url = `/v1/shops/${merchant.slug}/orders/${placed.body.id}/tickets`;
+    const json = { message: "Paid in the mini-program, no code yet" };
+    const filed = await call("POST", url, { token: placed.body.accessToken, headers: asChannel(mini), json });
+    expectJson(filed, 201);
+    const missing = await call("POST", `/v1/shops/${merchant.slug}/orders/ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6/tickets`, {
+      token: placed.body.accessToken,
+      json,
+    });
+    await expectForeignLikeMissing(route, await call("POST", url, { token: placed.body.accessToken, json }), missing);
+    const queue = (await call("GET", "/v1/admin/tickets", { token: merchant.adminKey })).body.data;
+    expect(queue.map((ticket: { id: string }) => ticket.id)).toEqual([filed.body.id]);
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { asChannel, createChannel } from "../channel-kit";
 import {
   call,
   createMerchant,
@@ -96,5 +97,34 @@ describe("GET /v1/shops/{shop}/orders/{orderId}", () => {
     await expectForeignLikeMissing(route, otherShop, otherShopMissing);
     const unknownShop = await call("GET", path("no-such-shop", order.id), { token: order.accessToken });
     await route.expectProblem(unknownShop, "not_found");
+  });
+});
+
+describe("GET /v1/shops/{shop}/orders/{orderId} through a channel (X-Channel-Key)", () => {
+  it("shows an app's order, codes included, only through that app: through the shop or another app it is missing", async () => {
+    const merchant = await createMerchant();
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 1000);
+    const app = await createChannel(merchant, "app");
+    const mini = await createChannel(merchant, "mini_program");
+    const placed = await call("POST", `/v1/shops/${merchant.slug}/orders`, {
+      headers: asChannel(app),
+      json: { email: "app@example.test", items: [{ skuId: voucher.skuId, quantity: 1 }] },
+    });
+    await pay(placed.body.payment.id);
+    const url = path(merchant.slug, placed.body.id);
+    const viaApp = await eventually(
+      () => call("GET", url, { token: placed.body.accessToken, headers: asChannel(app) }),
+      (res) => res.body?.status === "fulfilled",
+    );
+    expectJson(viaApp, 200);
+    expect(viaApp.body.deliveries).toHaveLength(1);
+    const missing = await call("GET", path(merchant.slug, "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6"), {
+      token: placed.body.accessToken,
+    });
+    for (const headers of [{}, asChannel(mini)]) {
+      const elsewhere = await call("GET", url, { token: placed.body.accessToken, headers });
+      await expectForeignLikeMissing(route, elsewhere, missing);
+      expect(JSON.stringify(elsewhere.body)).not.toContain(viaApp.body.deliveries[0].code);
+    }
   });
 });

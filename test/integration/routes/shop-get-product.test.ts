@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { asChannel, createChannel, setPrices } from "../channel-kit";
 import { call, createMerchant, createProduct, stock, type TestMerchant } from "../factories";
 import { expectForeignLikeMissing, expectJson, routeUnderTest } from "./kit";
 
@@ -45,5 +46,20 @@ describe("GET /v1/shops/{shop}/products/{productId}", () => {
     const missing = await call("GET", path(other.slug, "prd_01JD5ZQ8W4N3M2K1H0G9F8E7D6"));
     await expectForeignLikeMissing(route, foreign, missing);
     await route.expectProblem(await call("GET", path("no-such-shop", card.productId)), "not_found");
+  });
+});
+
+describe("GET /v1/shops/{shop}/products/{productId} through an app (X-Channel-Key)", () => {
+  it("shows the app's price for the product; the shop's answer keeps the list price; a bad key is 404", async () => {
+    const merchant = await createMerchant();
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 1200);
+    const app = await createChannel(merchant, "app");
+    await setPrices(merchant, app.id, [{ skuId: voucher.skuId, price: 990, quota: 7 }]);
+    const path = `/v1/shops/${merchant.slug}/products/${voucher.productId}`;
+    const viaApp = await call("GET", path, { headers: asChannel(app) });
+    expectJson(viaApp, 200);
+    expect(viaApp.body.skus[0]).toMatchObject({ price: { amount: 990, currency: "CNY" }, available: 7 });
+    expect((await call("GET", path)).body.skus[0].price).toEqual({ amount: 1200, currency: "CNY" });
+    await route.expectProblem(await call("GET", path, { headers: { "x-channel-key": "tess_pk_nope" } }), "not_found");
   });
 });
