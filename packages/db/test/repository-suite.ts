@@ -2,6 +2,7 @@ import { beforeAll, describe } from "vitest";
 import type { Db } from "../src";
 import { atomicTests } from "./suites/atomic";
 import { catalogTests } from "./suites/catalog";
+import { channelTests } from "./suites/channels";
 import { codeTests } from "./suites/codes";
 import { idempotencyTests } from "./suites/idempotency";
 import { moneyTests } from "./suites/money";
@@ -29,5 +30,6 @@ export function defineRepositorySuite(name: string, makeDb: () => Promise<Db>): 
     describe("idempotency keys", () => idempotencyTests(getDb));
     describe("webhook events and ledger", () => moneyTests(getDb));
     describe("runAtomic", () => atomicTests(getDb));
+    describe("channels, quotas and balances", () => channelTests(getDb));
   });
 }
