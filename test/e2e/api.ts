@@ -23,10 +23,11 @@ interface CallOptions {
   json?: unknown;
   csv?: string;
   idempotencyKey?: string;
+  headers?: Record<string, string>;
 }
 
 export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;

@@ -8,6 +8,8 @@ import { AcceptInvitePage } from "./AcceptInvite";
 import { AccountPage } from "./Account";
 import { AuditPage } from "./Audit";
 import { CatalogPage } from "./Catalog";
+import { ChannelDetailPage } from "./ChannelDetail";
+import { ChannelsPage } from "./Channels";
 import { DashboardPage } from "./Dashboard";
 import { DeskPage } from "./Desk";
 import { OrderDetailPage } from "./OrderDetail";
@@ -219,6 +221,22 @@ export function AdminApp() {
           }
         />
         <Route
+          path="channels"
+          element={
+            <Guard need="channels.read">
+              <ChannelsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="channels/:channelId"
+          element={
+            <Guard need="channels.read">
+              <ChannelDetailPage />
+            </Guard>
+          }
+        />
+        <Route
           path="staff"
           element={
             <Guard need="staff.manage">
@@ -289,6 +307,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin/desk", label: "nav.desk", need: "redemptions.write" },
   { to: "/admin/tickets", label: "nav.tickets", need: "tickets.manage" },
   { to: "/admin/partners", label: "nav.partners", need: "partners.manage" },
+  { to: "/admin/channels", label: "nav.channels", need: "channels.read" },
   { to: "/admin/staff", label: "nav.staff", need: "staff.manage" },
   { to: "/admin/audit", label: "nav.audit", need: "audit.read" },
 ];

@@ -238,3 +238,65 @@ export interface SandboxPayment {
   status: string;
   amount: Money;
 }
+
+export type ChannelKind = "shop" | "mini_program" | "app" | "reseller";
+
+export interface Channel {
+  id: string;
+  kind: ChannelKind;
+  name: string;
+  status: "active" | "suspended";
+  publishableKey: string | null;
+  contactEmail: string | null;
+  balance: Money | null;
+  createdAt: string;
+  updatedAt: string;
+  keys?: { id: string; prefix: string; createdAt: string; revokedAt: string | null }[];
+}
+
+export interface PriceListLine {
+  skuId: string;
+  productId: string;
+  productName: string;
+  skuName: string;
+  kind: ProductKind;
+  listed: boolean;
+  listPrice: Money;
+  price: Money | null;
+  ownPrice: Money | null;
+  inPriceList: boolean;
+  quota: number | null;
+  sold: number;
+  remaining: number | null;
+}
+
+export interface BalanceEntry {
+  id: string;
+  kind: "top_up" | "order_debit" | "refund_credit";
+  amount: Money;
+  balanceAfter: Money;
+  orderId: string | null;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface ChannelWebhook {
+  id: string;
+  url: string;
+  status: "active" | "removed";
+  createdAt: string;
+  deliveries: { pending: number; succeeded: number; failed: number };
+}
+
+export interface WebhookDelivery {
+  id: string;
+  url: string;
+  eventType: "order.fulfilled" | "order.refunded";
+  orderId: string;
+  status: "pending" | "succeeded" | "failed";
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
