@@ -41,7 +41,12 @@ const route = createRoute({
   description:
     "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. Send an `Idempotency-Key` so a retry never places a second order. The merchant's mini-program or app sends its `X-Channel-Key`: the order is then placed at that channel's prices, within its quotas (409 `quota_exceeded`), and belongs to that channel.",
   // Keys are per channel too: the same key from the shop and from an app are two requests.
-  middleware: [idempotent((c) => `shop:${c.req.param("shop")}:${c.req.header("x-channel-key") ?? ""}`)] as const,
+  middleware: [
+    idempotent((c) => {
+      const channelKey = c.req.header("x-channel-key");
+      return `shop:${c.req.param("shop")}${channelKey === undefined ? "" : `:${channelKey}`}`;
+    }),
+  ] as const,
   request: {
     params: z.object({ shop: ShopParam }),
     headers: IdempotencyKeyHeader.extend(ChannelKeyHeader.shape),
