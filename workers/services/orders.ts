@@ -241,7 +241,7 @@ export async function orderForToken(
   channelKey?: string,
 ): Promise<OrderDetail> {
   const merchant = await shopMerchant(ctx, slug);
-  const channel = await consumerChannel(ctx, merchant.id, channelKey);
+  const channel = await consumerChannel(ctx, merchant.id, channelKey, "read");
   const found = await findOrder(ctx.db, merchant.id, orderId);
   const missing = () => new ApiError("not_found", "No such order");
   if (!found || found.order.channelId !== channel.id) throw missing();
@@ -293,7 +293,7 @@ export async function lookUpOrder(
   // Shops are public, so an unknown one tells nothing and costs no lookup; guesses at orders do.
   const merchant = await findMerchantBySlug(ctx.db, slug);
   if (!merchant) throw noMatch();
-  const channel = await consumerChannel(ctx, merchant.id, channelKey);
+  const channel = await consumerChannel(ctx, merchant.id, channelKey, "read");
   await enforceLimits(ctx, [
     { key: await hashedKey("order-lookup:ip", clientIp), ...LOOKUP_LIMIT },
     { key: await hashedKey("order-lookup:email", email), ...LOOKUP_LIMIT },

@@ -5,6 +5,7 @@ import {
   byRole,
   call,
   createMerchant,
+  createProduct,
   createTeam,
   type Role,
   type TestMerchant,
@@ -43,8 +44,13 @@ describe("PATCH /v1/admin/channels/{channelId}", () => {
     });
   });
 
-  it("suspends a reseller (its key then answers 403) and a mini-program (its key names nothing: 404), and resumes them", async () => {
+  it("suspends a reseller (its key then answers 403) and a mini-program (it sells nothing: 404, but its buyers keep their orders), and resumes them", async () => {
     const mini = await createChannel(merchant, "mini_program");
+    const voucher = await createProduct(merchant, "voucher", { uses: 1 }, 500);
+    const order = (json: unknown) =>
+      call("POST", `/v1/shops/${merchant.slug}/orders`, { headers: asChannel(mini), json });
+    const json = { email: "mini@example.test", items: [{ skuId: voucher.skuId, quantity: 1 }] };
+    const placed = await order(json);
     const catalog = () => call("GET", "/v1/channel/catalog", { token: reseller.apiKey });
     const shopList = () => call("GET", `/v1/shops/${merchant.slug}/products`, { headers: asChannel(mini) });
     expectJson(await catalog(), 200);
@@ -54,6 +60,12 @@ describe("PATCH /v1/admin/channels/{channelId}", () => {
     }
     expect((await catalog()).status).toBe(403);
     expect((await shopList()).status).toBe(404);
+    expect((await order(json)).status).toBe(404);
+    const kept = await call("GET", `/v1/shops/${merchant.slug}/orders/${placed.body.id}`, {
+      token: placed.body.accessToken,
+      headers: asChannel(mini),
+    });
+    expectJson(kept, 200);
     for (const id of [reseller.id, mini.id]) {
       expectJson(await call("PATCH", path(id), { token: merchant.adminKey, json: { status: "active" } }), 200);
     }

@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ["Admin"],
   summary: "Rename a channel, suspend or resume it, or change a reseller's contact email",
   description:
-    "A suspended reseller's keys answer 403 and a suspended mini-program's or app's key names nothing (404) until it is resumed. The shop cannot be suspended (409).",
+    "A suspended reseller's keys answer 403 on every channel route; a suspended mini-program or app sells nothing (its key names no channel for catalogs and new orders: 404), while its buyers still read the orders they placed. Until it is resumed. The shop cannot be suspended (409).",
   security: SECURITY.admin,
   middleware: [requireAdmin(), requireCapability("channels.manage")] as const,
   request: {

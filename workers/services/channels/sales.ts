@@ -49,17 +49,19 @@ export const missingChannel = () => new ApiError("not_found", "No such channel")
 
 /**
  * The channel a shop API request names with `X-Channel-Key`: the shop when it names none, else a
- * live mini-program or app of this merchant. Any other key (another shop's, a suspended
- * channel's, a reseller's) names nothing here: 404.
+ * mini-program or app of this merchant. Any other key (another shop's, a reseller's) names
+ * nothing here: 404. A suspended channel sells nothing (404), but its buyers still reach the
+ * orders they placed through it (`purpose: "read"`).
  */
 export async function consumerChannel(
   ctx: ServiceContext,
   merchantId: string,
   publishableKey: string | undefined,
+  purpose: "sell" | "read" = "sell",
 ): Promise<SalesChannel> {
   if (publishableKey === undefined) return SHOP;
   const row = await findChannelByPublishableKey(ctx.db, merchantId, publishableKey);
-  if (row?.status !== "active" || !sellsToConsumers(row.kind)) throw missingChannel();
+  if (!row || !sellsToConsumers(row.kind) || (purpose === "sell" && row.status !== "active")) throw missingChannel();
   return { id: row.id, kind: row.kind, entries: ownEntries(row) };
 }
 
