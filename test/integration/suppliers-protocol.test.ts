@@ -93,6 +93,7 @@ describe("the outbound policy", () => {
         ENVIRONMENT: "production",
         SANDBOX_PAYMENTS: "disabled",
         SUPPLIER_PRIVATE_NETWORK: "allowed",
+        WEBHOOK_PRIVATE_NETWORK: undefined,
       }),
     ).toThrow(ConfigError);
     expect(
@@ -101,6 +102,7 @@ describe("the outbound policy", () => {
         ENVIRONMENT: "production",
         SANDBOX_PAYMENTS: "disabled",
         SUPPLIER_PRIVATE_NETWORK: undefined,
+        WEBHOOK_PRIVATE_NETWORK: undefined,
       }).supplierPrivateNetwork,
     ).toBe(false);
   });

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../../workers/env";
 import { createReseller, RECEIVER_URL, type TestReseller } from "../channel-kit";
 import { call, createMerchant, d1Rows, type TestMerchant, unique } from "../factories";
 import { callWithEnv, expectJson, itRefusesBadCredentials, routeUnderTest } from "./kit";
@@ -89,6 +91,17 @@ describe("POST /v1/channel/webhooks", () => {
       "conflict",
     );
     expect((await hooks(fresh)).length).toBe(5);
+  });
+
+  it("cannot be allowed private endpoints in production: the configuration refuses the switch", () => {
+    const production = {
+      ...env,
+      ENVIRONMENT: "production",
+      SANDBOX_PAYMENTS: "disabled",
+      SUPPLIER_PRIVATE_NETWORK: undefined,
+    };
+    expect(() => loadConfig({ ...production, WEBHOOK_PRIVATE_NETWORK: "allowed" })).toThrow(ConfigError);
+    expect(loadConfig({ ...production, WEBHOOK_PRIVATE_NETWORK: undefined }).webhookPrivateNetwork).toBe(false);
   });
 
   itRefusesBadCredentials(route, {

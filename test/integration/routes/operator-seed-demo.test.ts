@@ -67,6 +67,7 @@ describe("POST /v1/operator/demo", () => {
       ENVIRONMENT: "production",
       SANDBOX_PAYMENTS: "disabled",
       SUPPLIER_PRIVATE_NETWORK: "denied",
+      WEBHOOK_PRIVATE_NETWORK: "denied",
     };
     await route.expectProblem(
       await callWithEnv(production, "POST", route.path, { token: env.OPERATOR_API_KEY }),

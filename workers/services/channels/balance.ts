@@ -2,6 +2,7 @@ import {
   auditStatement,
   type BalanceEntryRow,
   balanceMovementStatements,
+  channelOfOrder,
   findChannel,
   isBalanceMismatch,
   ledgerEntryStatement,
@@ -10,7 +11,7 @@ import {
   refundCreditStatements,
   runAtomic,
 } from "@tessera/db";
-import { orders, payments } from "@tessera/db/schema";
+import { payments } from "@tessera/db/schema";
 import { type Money, newId } from "@tessera/domain";
 import { and, eq } from "drizzle-orm";
 import { type AdminCaller, actorOf, type ServiceContext } from "../../context";
@@ -103,17 +104,13 @@ export async function balanceEntries(
  * nothing.
  */
 export async function refundToBalance(ctx: ServiceContext, payment: PaymentRow): Promise<void> {
-  const order = await ctx.db
-    .select({ channelId: orders.channelId })
-    .from(orders)
-    .where(and(eq(orders.id, payment.orderId), eq(orders.merchantId, payment.merchantId)))
-    .get();
-  if (!order?.channelId) return;
+  const channelId = await channelOfOrder(ctx.db, payment.merchantId, payment.orderId);
+  if (!channelId) return;
   const now = Date.now();
   await runAtomic(ctx.db, [
     ...refundCreditStatements(ctx.db, payment.merchantId, {
       id: newId("balanceEntry", now),
-      channelId: order.channelId,
+      channelId,
       kind: "refund_credit",
       amount: payment.amount,
       currency: payment.currency,

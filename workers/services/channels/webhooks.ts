@@ -8,18 +8,18 @@ import {
   findChannelEvent,
   findDeliveryToSend,
   findOrder,
+  findWebhook,
   listActiveWebhooks,
   listDeliveriesPage,
   recordDeliveryAttempt,
   removeWebhookStatement,
   runAtomic,
+  unpublishedOutcomes,
   webhookStatement,
 } from "@tessera/db";
-import { channelEvents, channels, channelWebhooks, orders } from "@tessera/db/schema";
 import { type ChannelEventType, newId, randomToken, webhookDeliveryStep } from "@tessera/domain";
 import { SIGNATURE_HEADER, signPayload } from "@tessera/payments";
 import { checkEndpoint } from "@tessera/suppliers";
-import { and, eq, gt, isNotNull, lt, sql } from "drizzle-orm";
 import type { ChannelCaller, ServiceContext } from "../../context";
 import { ApiError } from "../../errors";
 import { backoffSeconds } from "../../queues/backoff";
@@ -97,19 +97,8 @@ export async function webhooksOf(ctx: ServiceContext, merchantId: string, channe
 
 /** Stops sending to an endpoint; deliveries still pending for it are given up. Removing again changes nothing. */
 export async function removeWebhook(ctx: ServiceContext, caller: ChannelCaller, webhookId: string) {
-  const [row] = await ctx.db
-    .select()
-    .from(channelWebhooks)
-    .where(
-      and(
-        eq(channelWebhooks.id, webhookId),
-        eq(channelWebhooks.merchantId, caller.merchantId),
-        eq(channelWebhooks.channelId, caller.channelId),
-        eq(channelWebhooks.status, "active"),
-      ),
-    )
-    .all();
-  if (!row) throw new ApiError("not_found", "No such webhook endpoint");
+  const row = await findWebhook(ctx.db, caller.merchantId, caller.channelId, webhookId);
+  if (row?.status !== "active") throw new ApiError("not_found", "No such webhook endpoint");
   await removeWebhookStatement(ctx.db, caller.merchantId, webhookId, Date.now());
 }
 
@@ -299,30 +288,7 @@ export async function sweepChannelWebhooks(ctx: ServiceContext, now: number) {
       overdue.map(({ id }) => ({ body: { deliveryId: id }, contentType: "json" as const })),
     );
   }
-  const unpublished = await ctx.db
-    .selectDistinct({
-      id: orders.id,
-      merchantId: orders.merchantId,
-      channelId: orders.channelId,
-      status: orders.status,
-    })
-    .from(orders)
-    .innerJoin(channels, and(eq(channels.id, orders.channelId), eq(channels.kind, "reseller")))
-    .innerJoin(
-      channelWebhooks,
-      and(eq(channelWebhooks.channelId, orders.channelId), eq(channelWebhooks.status, "active")),
-    )
-    .where(
-      and(
-        isNotNull(orders.channelId),
-        sql`${orders.status} IN ('fulfilled', 'refunded')`,
-        lt(orders.updatedAt, now - SWEEP_GRACE_MS),
-        gt(orders.updatedAt, now - 86_400_000),
-        sql`NOT EXISTS (SELECT 1 FROM ${channelEvents} WHERE ${channelEvents.orderId} = ${orders.id} AND ${channelEvents.type} = CASE ${orders.status} WHEN 'fulfilled' THEN 'order.fulfilled' ELSE 'order.refunded' END)`,
-      ),
-    )
-    .limit(SWEEP_BATCH)
-    .all();
+  const unpublished = await unpublishedOutcomes(ctx.db, now - 86_400_000, now - SWEEP_GRACE_MS, SWEEP_BATCH);
   for (const order of unpublished) {
     await publishOrderOutcome(ctx, order, order.status === "fulfilled" ? "order.fulfilled" : "order.refunded");
   }

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { channelEvents, channelWebhookDeliveries, channelWebhooks } from "../schema";
+import { channelEvents, channels, channelWebhookDeliveries, channelWebhooks, orders } from "../schema";
 import { type Page, type PageOptions, toPage } from "./page";
 
 export type ChannelWebhookRow = typeof channelWebhooks.$inferSelect;
@@ -190,6 +190,37 @@ export function claimOverdueDeliveries(
     .set({ nextAttemptAt: until })
     .where(and(inArray(channelWebhookDeliveries.id, overdue), eq(channelWebhookDeliveries.status, "pending")))
     .returning({ id: channelWebhookDeliveries.id });
+}
+
+/**
+ * Reseller orders delivered or refunded (last changed between `from` and `to`) whose outcome has
+ * no event although their channel has an endpoint: the invocation that moved them died before
+ * publishing. Across merchants: the sweep's own read.
+ */
+export function unpublishedOutcomes(db: Db, from: number, to: number, limit: number) {
+  return db
+    .selectDistinct({
+      id: orders.id,
+      merchantId: orders.merchantId,
+      channelId: orders.channelId,
+      status: orders.status,
+    })
+    .from(orders)
+    .innerJoin(channels, and(eq(channels.id, orders.channelId), eq(channels.kind, "reseller")))
+    .innerJoin(
+      channelWebhooks,
+      and(eq(channelWebhooks.channelId, orders.channelId), eq(channelWebhooks.status, "active")),
+    )
+    .where(
+      and(
+        inArray(orders.status, ["fulfilled", "refunded"]),
+        gt(orders.updatedAt, from),
+        lt(orders.updatedAt, to),
+        sql`NOT EXISTS (SELECT 1 FROM ${channelEvents} WHERE ${channelEvents.orderId} = ${orders.id} AND ${channelEvents.type} = CASE ${orders.status} WHEN 'fulfilled' THEN 'order.fulfilled' ELSE 'order.refunded' END)`,
+      ),
+    )
+    .limit(limit)
+    .all();
 }
 
 /** Per endpoint, how many of its deliveries are in each state. */

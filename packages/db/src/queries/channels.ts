@@ -1,6 +1,15 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { apiKeys, channelBalanceEntries, channelPrices, channelQuotaHolds, channels, products, skus } from "../schema";
+import {
+  apiKeys,
+  channelBalanceEntries,
+  channelPrices,
+  channelQuotaHolds,
+  channels,
+  orders,
+  products,
+  skus,
+} from "../schema";
 import { type Page, type PageOptions, toPage } from "./page";
 
 export type ChannelRow = typeof channels.$inferSelect;
@@ -254,6 +263,16 @@ function failedOn(error: unknown, pattern: RegExp): boolean {
     cause = (cause as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** The channel an order of this merchant came through (null: the shop, or no such order). */
+export async function channelOfOrder(db: Db, merchantId: string, orderId: string): Promise<string | null> {
+  const row = await db
+    .select({ channelId: orders.channelId })
+    .from(orders)
+    .where(and(eq(orders.id, orderId), eq(orders.merchantId, merchantId)))
+    .get();
+  return row?.channelId ?? null;
 }
 
 // ---- Quotas ----
