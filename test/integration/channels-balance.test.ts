@@ -21,9 +21,10 @@ import {
  * has a ledger row, and what the reseller saw is what it pays (a price snapshot on the items).
  */
 
+/** The ledger in the order its rows were written (ids of one millisecond do not sort by that). */
 async function ledgerOf(channelId: string) {
   return d1Rows<{ kind: string; amount: number; balance_after: number; order_id: string | null }>(
-    "SELECT kind, amount, balance_after, order_id FROM channel_balance_entries WHERE channel_id = ? ORDER BY id",
+    "SELECT kind, amount, balance_after, order_id FROM channel_balance_entries WHERE channel_id = ? ORDER BY rowid",
     channelId,
   );
 }
