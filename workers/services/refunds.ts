@@ -4,6 +4,7 @@ import {
   guardedAuditStatement,
   isGuardRefusal,
   ledgerEntryStatement,
+  refundedItemsTotal,
   runAtomic,
 } from "@tessera/db";
 import { deliveries, orderItems, orders, payments } from "@tessera/db/schema";
@@ -139,21 +140,29 @@ export async function settleRefund(ctx: ServiceContext, orderId: string): Promis
     .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
     .get();
   if (!payment) return;
-  await sandboxProvider(ctx).refund(payment.id, { amount: payment.amount, currency: payment.currency });
+  // Lines refunded one by one already gave their share back (with their own ledger rows).
+  const remaining = payment.amount - (await refundedItemsTotal(ctx.db, orderId));
+  if (remaining > 0) {
+    await sandboxProvider(ctx).refund(payment.id, { amount: remaining, currency: payment.currency });
+  }
   const now = Date.now();
   await runAtomic(ctx.db, [
     ctx.db
       .update(payments)
       .set({ status: "refunded", updatedAt: now })
       .where(and(eq(payments.id, payment.id), eq(payments.status, "succeeded"))),
-    ledgerEntryStatement(ctx.db, payment.merchantId, {
-      id: newId("ledgerEntry", now),
-      orderId,
-      paymentId: payment.id,
-      kind: "refund",
-      amount: -payment.amount,
-      currency: payment.currency,
-      createdAt: now,
-    }),
+    ...(remaining > 0
+      ? [
+          ledgerEntryStatement(ctx.db, payment.merchantId, {
+            id: newId("ledgerEntry", now),
+            orderId,
+            paymentId: payment.id,
+            kind: "refund",
+            amount: -remaining,
+            currency: payment.currency,
+            createdAt: now,
+          }),
+        ]
+      : []),
   ]);
 }

@@ -43,7 +43,8 @@ export function checkComposition(
     if (seen.has(component.skuId)) errors.push({ path: at("skuId"), message: "listed twice" });
     seen.add(component.skuId);
     if (component.skuId === bundle.skuId) errors.push({ path: at("skuId"), message: "a bundle cannot contain itself" });
-    else if (component.kind === "bundle") errors.push({ path: at("skuId"), message: "a bundle cannot contain a bundle" });
+    else if (component.kind === "bundle")
+      errors.push({ path: at("skuId"), message: "a bundle cannot contain a bundle" });
     if (component.renews) errors.push({ path: at("skuId"), message: "a subscription cannot go into a bundle" });
     if (component.currency !== bundle.currency) {
       errors.push({ path: at("skuId"), message: `priced in ${component.currency}, the bundle in ${bundle.currency}` });

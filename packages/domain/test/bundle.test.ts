@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { allocate, allocateBundle, checkComposition, type ComponentCandidate } from "../src/bundle";
+import { allocate, allocateBundle, type ComponentCandidate, checkComposition } from "../src/bundle";
 
 const amount = fc.integer({ min: 0, max: 100_000_000_000 });
 const weights = fc.array(fc.integer({ min: 0, max: 10_000_000_000_000 }), { minLength: 1, maxLength: 10 });
@@ -18,9 +18,12 @@ function withinOneUnit(total: number, ws: number[], shares: number[]): boolean {
 describe("sharing a bundle's price over its components", () => {
   test("a video and a music membership share 30.00 in proportion to their list prices", () => {
     // 25.00 and 15.00 listed; the bundle sells for 30.00.
-    expect(allocateBundle(3000, [{ listAmount: 2500, quantity: 1 }, { listAmount: 1500, quantity: 1 }])).toEqual([
-      1875, 1125,
-    ]);
+    expect(
+      allocateBundle(3000, [
+        { listAmount: 2500, quantity: 1 },
+        { listAmount: 1500, quantity: 1 },
+      ]),
+    ).toEqual([1875, 1125]);
   });
 
   test("units left over by rounding go to the largest remainders, the earlier component on a tie", () => {
@@ -87,27 +90,32 @@ describe("sharing a bundle's price over its components", () => {
 
   test("property: scaling every weight by the same factor changes no share", () => {
     fc.assert(
-      fc.property(amount, fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 2, max: 1000 }), (total, ws, k) => {
-        expect(allocate(total, ws.map((w) => w * k))).toEqual(allocate(total, ws));
-      }),
+      fc.property(
+        amount,
+        fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 2, max: 1000 }),
+        (total, ws, k) => {
+          expect(
+            allocate(
+              total,
+              ws.map((w) => w * k),
+            ),
+          ).toEqual(allocate(total, ws));
+        },
+      ),
       { numRuns: 1_000 },
     );
   });
 
   test("property: refunding components one by one gives back exactly the line's price, whatever the order", () => {
     fc.assert(
-      fc.property(
-        amount,
-        weights,
-        fc.func(fc.integer()),
-        (total, ws, rank) => {
-          const shares = allocate(total, ws);
-          const order = shares.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
-          let refunded = 0;
-          for (const i of order) refunded += shares[i] ?? 0;
-          expect(refunded).toBe(total);
-        },
-      ),
+      fc.property(amount, weights, fc.func(fc.integer()), (total, ws, rank) => {
+        const shares = allocate(total, ws);
+        const order = shares.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
+        let refunded = 0;
+        for (const i of order) refunded += shares[i] ?? 0;
+        expect(refunded).toBe(total);
+      }),
       { numRuns: 500 },
     );
   });
