@@ -128,3 +128,11 @@ export function ledgerRows(orderId: string) {
     orderId,
   );
 }
+
+/** A monthly voucher subscription, bought and delivered: its first order, token and subscription. */
+export async function subscribed(merchant: TestMerchant, options: { card?: string; email?: string } = {}) {
+  const voucher = await product(merchant, "voucher", 3000);
+  await sellAsSubscription(merchant, voucher.skuId);
+  const bought = await buy(merchant, [{ skuId: voucher.skuId, quantity: 1 }], options);
+  return { ...bought, skuId: voucher.skuId, subscription: bought.order.subscriptions[0] };
+}
