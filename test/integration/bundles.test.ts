@@ -9,7 +9,6 @@ import {
   createPartner,
   d1Rows,
   placeOrder,
-  redeem,
   stock,
   stockOf,
   type TestMerchant,
