@@ -36,7 +36,7 @@ describe("bundles and subscriptions in the browser", () => {
       skus: [{ name: "月卡", price: cny(2500) }],
     });
     await importStock(merchant, video.skus[0]?.id ?? "", `code,secret\nVID-${suffix}-1,PIN1\nVID-${suffix}-2,PIN2\n`);
-    const music = await createProduct(merchant, {
+    await createProduct(merchant, {
       name: `音乐会员 ${suffix}`,
       kind: "voucher",
       instructions: "在音乐 App 中输入券码",

@@ -322,4 +322,45 @@ describe("subscriptions (周期购): renewed by cron, charged off session, fulfi
     expect(state.renewals[0]).toMatchObject({ status: "failed", lastFailure: "no_payment_method" });
     expect(await ledgerRows(state.renewals[0].orderId)).toEqual([]);
   });
+
+  it("refunding the first order stops its subscription: no renewal is ever charged; refunding a renewal does not", async () => {
+    const refunded = await subscribe();
+    const refund = (orderId: string) =>
+      call("POST", `/v1/admin/orders/${orderId}/refund`, { token: merchant.adminKey, json: { reason: "Not wanted" } });
+    expect((await refund(refunded.orderId)).status).toBe(200);
+    expect(await subscriptionOf(merchant, refunded.subscription.id)).toMatchObject({
+      status: "canceled",
+      nextRenewalAt: null,
+      history: [expect.objectContaining({ kind: "canceled", detail: { by: "refund" } })],
+    });
+    await runCron(Date.parse(refunded.subscription.currentPeriod.end) + 60_000);
+    expect(await renewalOrders(refunded.subscription.id)).toEqual([]);
+
+    const kept = await subscribe();
+    await runCron(Date.parse(kept.subscription.nextRenewalAt));
+    const [renewal] = await renewalOrders(kept.subscription.id);
+    expect((await refund(renewal?.order_id ?? "")).status).toBe(200);
+    expect((await subscriptionOf(merchant, kept.subscription.id)).status).toBe("active");
+  });
+
+  it("refunding the subscription line alone, in an order of two lines, stops that subscription", async () => {
+    const monthly = await product(merchant, "voucher", 2000);
+    await sellAsSubscription(merchant, monthly.skuId);
+    const once = await product(merchant, "voucher", 500);
+    const { order, orderId } = await buy(merchant, [
+      { skuId: monthly.skuId, quantity: 1 },
+      { skuId: once.skuId, quantity: 1 },
+    ]);
+    const line = order.items.find((item: { skuId: string }) => item.skuId === monthly.skuId);
+    const res = await call("POST", `/v1/admin/orders/${orderId}/items/${line.id}/refund`, {
+      token: merchant.adminKey,
+      json: { reason: "No subscription, thanks" },
+    });
+    expect(res.body.status).toBe("partially_refunded");
+    expect((await subscriptionOf(merchant, order.subscriptions[0].id)).status).toBe("canceled");
+    expect(await ledgerRows(orderId)).toEqual([
+      { kind: "payment", amount: 2500, item_id: null },
+      { kind: "refund", amount: -2000, item_id: line.id },
+    ]);
+  });
 });

@@ -18,6 +18,7 @@ import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { sandboxProvider } from "./payments";
 import { completeRefund } from "./refunds";
+import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
 
 /** What a line cost the buyer: a bundle component's share of its line, else its unit price × quantity. */
 export const amountOf = (item: Pick<OrderItemRow, "allocatedAmount" | "unitAmount" | "quantity">) =>
@@ -116,6 +117,7 @@ export async function settleItemRefund(ctx: ServiceContext, orderId: string, ite
       createdAt: Date.now(),
     });
   }
+  if (item.renewalPeriod !== null) await stopSubscriptionsOfRefund(ctx, item.merchantId, orderId, itemId);
   await closeIfAllRefunded(ctx, item.merchantId, orderId);
 }
 

@@ -15,6 +15,7 @@ import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { sandboxProvider } from "./payments";
 import { stockKeeper } from "./stock";
+import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
 
 /**
  * Returns the order's card-secret units to stock: a held reservation, and with
@@ -129,6 +130,7 @@ export async function completeRefund(ctx: ServiceContext, orderId: string): Prom
   );
   // Units of an order that was delivered were seen by the buyer: they stay sold.
   if (order.fulfilledAt === null) await releaseOrderStock(ctx, orderId, { includeCommitted: true });
+  await stopSubscriptionsOfRefund(ctx, order.merchantId, orderId);
   await settleRefund(ctx, orderId);
 }
 

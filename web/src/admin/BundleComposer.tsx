@@ -8,6 +8,7 @@ import type { BundleComponent, Money, Product, Sku } from "../lib/types";
 import { useAdmin } from "./session";
 
 interface Row {
+  key: string;
   skuId: string;
   quantity: string;
 }
@@ -31,7 +32,11 @@ export function BundleComposer({
   const { t, money } = useI18n();
   const id = useId();
   const [rows, setRows] = useState<Row[]>(() =>
-    (sku.components ?? []).map((component) => ({ skuId: component.skuId, quantity: String(component.quantity) })),
+    (sku.components ?? []).map((component) => ({
+      key: crypto.randomUUID(),
+      skuId: component.skuId,
+      quantity: String(component.quantity),
+    })),
   );
   const [composition, setComposition] = useState<Composition | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -74,7 +79,7 @@ export function BundleComposer({
       {rows.map((row, index) => {
         const share = shares.find((component) => component.skuId === row.skuId)?.share;
         return (
-          <div key={`${index}-${row.skuId}`} className="sku-row" data-testid={`component-${index}`}>
+          <div key={row.key} className="sku-row" data-testid={`component-${index}`}>
             <div className="field">
               <label htmlFor={`${id}-sku-${index}`}>{t("bundle.component", { n: index + 1 })}</label>
               <select
@@ -124,7 +129,7 @@ export function BundleComposer({
             type="button"
             className="button"
             disabled={rows.length >= 10}
-            onClick={() => setRows((list) => [...list, { skuId: "", quantity: "1" }])}
+            onClick={() => setRows((list) => [...list, { key: crypto.randomUUID(), skuId: "", quantity: "1" }])}
           >
             {t("bundle.add")}
           </button>

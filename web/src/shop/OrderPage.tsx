@@ -74,6 +74,7 @@ function OrderView({ orderId, token, onForbidden }: { orderId: string; token: st
   // Bumped to read the order again at once (after a cancellation).
   const [version, setVersion] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` asks for a fresh read
   useEffect(() => {
     let timer: number | undefined;
     let stopped = false;

@@ -10,6 +10,7 @@ import {
   type SubscriptionRow,
   subscriptionEventStatement,
   subscriptionIs,
+  subscriptionsOfOrder,
   updateRenewalStatement,
   updateSubscriptionStatement,
 } from "@tessera/db";
@@ -229,4 +230,23 @@ export async function recordCancellation(
     notice(ctx, sub, "subscription_canceled", sub.sourceOrderId, at),
     ...(audit ? [auditStatement(ctx.db, sub.merchantId, audit)] : []),
   ]);
+}
+
+/**
+ * A refunded first order (or its refunded subscription line) paid for nothing: the
+ * subscriptions it started stop, so the customer is never charged for a renewal of a purchase
+ * they were refunded. A refunded renewal order leaves its subscription running.
+ */
+export async function stopSubscriptionsOfRefund(
+  ctx: ServiceContext,
+  merchantId: string,
+  orderId: string,
+  itemId?: string,
+): Promise<void> {
+  const started = (await subscriptionsOfOrder(ctx.db, merchantId, orderId)).filter(
+    (sub) => sub.sourceOrderId === orderId && (itemId === undefined || sub.sourceItemId === itemId),
+  );
+  for (const sub of started) {
+    if (sub.status === "active" || sub.status === "past_due") await recordCancellation(ctx, sub, "refund");
+  }
 }
