@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { bundle, product } from "./bundle-kit";
 import { asChannel, balanceOf, createChannel, createReseller, resellerOrder, setPrices } from "./channel-kit";
 import {
   adminOrder,
@@ -145,6 +146,57 @@ describe("a reseller's prepaid balance", () => {
   });
 });
 
+describe("a reseller's order refunded line by line", () => {
+  it("each line's share goes back to the balance once, and the rest with the order's refund", async () => {
+    const merchant = await createMerchant();
+    const coffee = await createProduct(merchant, "voucher", { uses: 1 }, 1000);
+    const tea = await createProduct(merchant, "voucher", { uses: 1 }, 900);
+    const reseller = await createReseller(merchant, 5000);
+    await setPrices(merchant, reseller.id, [
+      { skuId: coffee.skuId, price: 700 },
+      { skuId: tea.skuId, price: 300 },
+    ]);
+    const order = await resellerOrder(reseller, [
+      { skuId: coffee.skuId, quantity: 2 },
+      { skuId: tea.skuId, quantity: 1 },
+    ]);
+    expect(order.body.total).toEqual({ amount: 1700, currency: "CNY" });
+    const teaLine = (await adminOrder(merchant, order.body.id)).items.find(
+      (item: { skuId: string }) => item.skuId === tea.skuId,
+    );
+    const refundLine = () =>
+      call("POST", `/v1/admin/orders/${order.body.id}/items/${teaLine.id}/refund`, {
+        token: merchant.adminKey,
+        json: { reason: "tea was wrong" },
+      });
+    const lines = await Promise.all([refundLine(), refundLine(), refundLine()]);
+    expect(lines.filter((res) => res.status === 200)).toHaveLength(1);
+    expect(await balanceOf(reseller)).toBe(5000 - 1700 + 300);
+
+    const whole = await call("POST", `/v1/admin/orders/${order.body.id}/refund`, {
+      token: merchant.adminKey,
+      json: { reason: "the rest too" },
+    });
+    expect(whole.status).toBe(200);
+    expect(await balanceOf(reseller)).toBe(5000);
+    expect((await ledgerOf(reseller.id)).map((row) => [row.kind, row.amount, row.balance_after])).toEqual([
+      ["top_up", 5000, 5000],
+      ["order_debit", -1700, 3300],
+      ["refund_credit", 300, 3600],
+      ["refund_credit", 1400, 5000],
+    ]);
+    const money = await d1Rows<{ kind: string; amount: number }>(
+      "SELECT kind, amount FROM ledger_entries WHERE order_id = ? ORDER BY rowid",
+      order.body.id,
+    );
+    expect(money).toEqual([
+      { kind: "payment", amount: 1700 },
+      { kind: "refund", amount: -300 },
+      { kind: "refund", amount: -1400 },
+    ]);
+  });
+});
+
 describe("the price a channel showed is the price paid", () => {
   it("a reseller order keeps its prices when the price list and the list price change afterwards; the refund gives back what was paid", async () => {
     const merchant = await createMerchant();
@@ -172,6 +224,30 @@ describe("the price a channel showed is the price paid", () => {
     ]);
     expect(stale.body.code).toBe("price_changed");
     expect(await balanceOf(reseller)).toBe(10_000);
+  });
+
+  it("a bundle bought by a reseller shares out the reseller's price among its components, not the list price", async () => {
+    const merchant = await createMerchant();
+    const video = await product(merchant, "voucher", 3000, { uses: 1 });
+    const music = await product(merchant, "voucher", 1000, { uses: 1 });
+    const pack = await bundle(merchant, 3600, [
+      { skuId: video.skuId, quantity: 1 },
+      { skuId: music.skuId, quantity: 1 },
+    ]);
+    const reseller = await createReseller(merchant, 10_000);
+    await setPrices(merchant, reseller.id, [{ skuId: pack.skuId, price: 2000 }]);
+    const order = await resellerOrder(reseller, [{ skuId: pack.skuId, quantity: 1 }]);
+    expect(order.status).toBe(201);
+    expect(order.body.total).toEqual({ amount: 2000, currency: "CNY" });
+    const shares = await d1Rows<{ sku_id: string; allocated_amount: number }>(
+      "SELECT sku_id, allocated_amount FROM order_items WHERE order_id = ? AND parent_item_id IS NOT NULL ORDER BY sku_id",
+      order.body.id,
+    );
+    expect(shares.reduce((total, row) => total + row.allocated_amount, 0)).toBe(2000);
+    expect(Object.fromEntries(shares.map((row) => [row.sku_id, row.allocated_amount]))).toEqual({
+      [video.skuId]: 1500,
+      [music.skuId]: 500,
+    });
   });
 
   it("an app order awaiting payment is paid and delivered at the price it was placed at, after the price list moved", async () => {

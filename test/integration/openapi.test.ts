@@ -33,6 +33,9 @@ const IDEMPOTENT: [Method, string][] = [
   ["post", "/v1/admin/channels/{channelId}/top-ups"],
   ["post", "/v1/channel/orders"],
   ["post", "/v1/channel/webhooks"],
+  ["post", "/v1/admin/orders/{orderId}/items/{itemId}/refund"],
+  ["post", "/v1/admin/subscriptions/{subscriptionId}/cancel"],
+  ["post", "/v1/shops/{shop}/orders/{orderId}/subscriptions/{subscriptionId}/cancel"],
 ];
 
 const operationsOf = (document: Pick<OpenApiDocument, "paths">) =>

@@ -1,4 +1,5 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
+import { registerCancelSubscription } from "./admin/cancel-subscription";
 import { registerConfirmTotp } from "./admin/confirm-totp";
 import { registerCreateChannel } from "./admin/create-channel";
 import { registerCreateChannelKey } from "./admin/create-channel-key";
@@ -21,6 +22,7 @@ import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
 import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
+import { registerGetSubscription } from "./admin/get-subscription";
 import { registerGetSupplierHealth } from "./admin/get-supplier-health";
 import { registerGetSupplierReconciliation } from "./admin/get-supplier-reconciliation";
 import { registerImportStock } from "./admin/import-stock";
@@ -36,15 +38,19 @@ import { registerListAdminProducts } from "./admin/list-products";
 import { registerListRedemptions } from "./admin/list-redemptions";
 import { registerListStaff } from "./admin/list-staff";
 import { registerListStock } from "./admin/list-stock";
+import { registerListSubscriptions } from "./admin/list-subscriptions";
 import { registerListSuppliers } from "./admin/list-suppliers";
 import { registerListTickets } from "./admin/list-tickets";
 import { registerRefundOrder } from "./admin/refund-order";
+import { registerRefundOrderItem } from "./admin/refund-order-item";
 import { registerRemoveStaff } from "./admin/remove-staff";
 import { registerResendOrder } from "./admin/resend-order";
 import { registerRevealDelivery } from "./admin/reveal-delivery";
 import { registerAdminReverseRedemption } from "./admin/reverse-redemption";
 import { registerRevokeApiKey } from "./admin/revoke-api-key";
 import { registerRevokeChannelKey } from "./admin/revoke-channel-key";
+import { registerSetBundleComponents } from "./admin/set-bundle-components";
+import { registerSetSkuRenewal } from "./admin/set-sku-renewal";
 import { registerSetSkuSuppliers } from "./admin/set-sku-suppliers";
 import { registerStartTotp } from "./admin/start-totp";
 import { registerSyncSupplier } from "./admin/sync-supplier";
@@ -73,6 +79,7 @@ import { registerReverseRedemption } from "./partner/reverse-redemption";
 import { registerCompleteSandboxPayment } from "./sandbox/complete-payment";
 import { registerGetSandboxPayment } from "./sandbox/get-payment";
 import type { App } from "./shared";
+import { registerCancelShopSubscription } from "./shop/cancel-subscription";
 import { registerCreateOrder } from "./shop/create-order";
 import { registerCreateOrderLookup } from "./shop/create-order-lookup";
 import { registerCreateTicket } from "./shop/create-ticket";
@@ -170,4 +177,11 @@ export const ROUTES: ((app: App) => void)[] = [
   registerCreateChannelWebhook,
   registerListChannelWebhooksForReseller,
   registerDeleteChannelWebhook,
+  registerSetBundleComponents,
+  registerSetSkuRenewal,
+  registerRefundOrderItem,
+  registerListSubscriptions,
+  registerGetSubscription,
+  registerCancelSubscription,
+  registerCancelShopSubscription,
 ];

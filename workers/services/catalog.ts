@@ -1,5 +1,6 @@
 import {
   auditStatement,
+  type ComponentWithSku,
   findProductOfMerchant,
   findSkuOfMerchant,
   insertSkuStatement,
@@ -16,10 +17,18 @@ import {
   updateProductStatement,
   updateSkuStatement,
 } from "@tessera/db";
-import { type Currency, DEFAULT_POLICY, newId, type ProductKind, type RechargeTemplate } from "@tessera/domain";
+import {
+  type Currency,
+  DEFAULT_POLICY,
+  newId,
+  type ProductKind,
+  type RechargeTemplate,
+  type RenewalPlan,
+} from "@tessera/domain";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
+import { bundleAvailability, type ComponentView, componentView, contentsOf } from "./bundles";
 import { rechargeTemplateFor } from "./suppliers/checkout";
 
 type Money = { amount: number; currency: Currency };
@@ -54,6 +63,10 @@ export interface SkuView {
    */
   available: number | null;
   lowStockThreshold: number | null;
+  /** Sold as a subscription renewing on this plan; null for a one-off purchase. */
+  renewal: RenewalPlan | null;
+  /** A bundle's SKUs only: what one bundle delivers. */
+  components?: (ComponentView & { available: number | null })[];
 }
 
 export interface ProductView {
@@ -74,14 +87,14 @@ type SkuFields = Pick<
   SkuRow,
   "id" | "name" | "priceAmount" | "currency" | "policyUses" | "policyValidDays" | "stockAvailable" | "lowStockThreshold"
 > &
-  Partial<Pick<SkuRow, "upstreamAvailable">>;
+  Partial<Pick<SkuRow, "upstreamAvailable" | "renewalPeriod" | "renewalEvery">>;
 type ProductFields = Pick<
   ProductRow,
   "id" | "name" | "kind" | "description" | "instructions" | "imageUrl" | "listed" | "createdAt" | "rechargeTemplate"
 >;
 
-export function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
-  return {
+export function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields, contents: Contents = new Map()): SkuView {
+  const view: SkuView = {
     id: sku.id,
     name: sku.name,
     price: { amount: sku.priceAmount, currency: sku.currency },
@@ -91,10 +104,33 @@ export function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuV
         ? null
         : (product.kind === "card_secret" ? sku.stockAvailable : 0) + (sku.upstreamAvailable ?? 0),
     lowStockThreshold: sku.lowStockThreshold,
+    renewal: sku.renewalPeriod ? { period: sku.renewalPeriod, every: sku.renewalEvery ?? 1 } : null,
   };
+  if (product.kind !== "bundle") return view;
+  // A bundle is on sale while its components are: each component as the catalog sees it.
+  const components = (contents.get(sku.id) ?? []).map((row) => ({
+    ...componentView(row),
+    available: skuView(row.product, row.sku).available,
+  }));
+  return { ...view, components, available: bundleAvailability(components) };
 }
 
-function toView(product: ProductFields, rows: SkuFields[]): ProductView {
+/** Bundle SKUs' components, by bundle SKU id. */
+type Contents = Map<string, ComponentWithSku[]>;
+
+async function contentsFor(
+  ctx: ServiceContext,
+  merchantId: string,
+  products: { product: ProductFields; skus: SkuFields[] }[],
+) {
+  return contentsOf(
+    ctx,
+    merchantId,
+    products.filter(({ product }) => product.kind === "bundle").flatMap(({ skus }) => skus.map((sku) => sku.id)),
+  );
+}
+
+function toView(product: ProductFields, rows: SkuFields[], contents: Contents = new Map()): ProductView {
   return {
     id: product.id,
     name: product.name,
@@ -105,7 +141,7 @@ function toView(product: ProductFields, rows: SkuFields[]): ProductView {
     listed: product.listed,
     ...(product.rechargeTemplate ? { recharge: product.rechargeTemplate } : {}),
     createdAt: new Date(product.createdAt).toISOString(),
-    skus: rows.map((sku) => skuView(product, sku)),
+    skus: rows.map((sku) => skuView(product, sku, contents)),
   };
 }
 
@@ -168,7 +204,11 @@ export async function listProducts(
   options: { listedOnly: boolean; limit: number; cursor?: string | undefined },
 ): Promise<{ data: ProductView[]; nextCursor: string | null }> {
   const page = await listProductsPage(ctx.db, merchantId, options);
-  return { data: page.data.map(({ product, skus }) => toView(product, skus)), nextCursor: page.nextCursor };
+  const contents = await contentsFor(ctx, merchantId, page.data);
+  return {
+    data: page.data.map(({ product, skus }) => toView(product, skus, contents)),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** One product; with `listedOnly` (the shop), an unlisted product reads as missing. */
@@ -180,7 +220,7 @@ export async function getProduct(
 ): Promise<ProductView> {
   const found = await findProductOfMerchant(ctx.db, merchantId, productId);
   if (!found || (options.listedOnly && !found.product.listed)) throw new ApiError("not_found", "No such product");
-  return toView(found.product, found.skus);
+  return toView(found.product, found.skus, await contentsFor(ctx, merchantId, [found]));
 }
 
 export async function updateProduct(
@@ -212,7 +252,7 @@ export async function updateProduct(
       auditEntry(caller, "product.updated", productId, { fields: Object.keys(changes) }, now),
     ),
   ]);
-  return toView({ ...found.product, ...changes }, found.skus);
+  return toView({ ...found.product, ...changes }, found.skus, await contentsFor(ctx, caller.merchantId, [found]));
 }
 
 export async function addSku(
@@ -258,7 +298,11 @@ export async function updateSku(
       }),
     ),
   ]);
-  return skuView(found.product, { ...found.sku, ...changes });
+  return skuView(
+    found.product,
+    { ...found.sku, ...changes },
+    await contentsFor(ctx, caller.merchantId, [{ product: found.product, skus: [found.sku] }]),
+  );
 }
 
 /** A SKU with its product, only if it belongs to this merchant: a foreign id reads as missing. */

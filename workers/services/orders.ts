@@ -6,9 +6,11 @@ import {
   listOrdersPage,
   notificationStatement,
   type OrderDetail,
+  type OrderItemRow,
   type OrderStatus,
   orderStatements,
   recordAudit,
+  renewalOpenedByToken,
   runAtomic,
   stockLevelStatement,
 } from "@tessera/db";
@@ -28,11 +30,13 @@ import { SandboxProvider } from "@tessera/payments";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry, audited } from "./audit";
+import { componentItemRows, expandBundles, stockDemand } from "./bundles";
 import { skuOfMerchant } from "./catalog";
 import { channelRefusal, consumerChannel, priceBook, type SalesChannel, settle } from "./channels/sales";
 import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { enforceLimits, hashedKey } from "./rate-limits";
 import { stockKeeper } from "./stock";
+import { subscriptionsForOrder } from "./subscriptions/views";
 import { prepareSupplyLines, upstreamCovers } from "./suppliers/checkout";
 
 export interface NewOrder {
@@ -44,6 +48,8 @@ export interface NewOrder {
     /** The unit price the buyer was shown; a different one now answers 409 `price_changed`. */
     expectedUnitPrice?: Money | undefined;
   }[];
+  /** The buyer's IANA time zone: a subscription bought in this order renews on its calendar. */
+  timeZone?: string | undefined;
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number; unitPrice: Money };
@@ -130,8 +136,16 @@ export async function placeOrder(
   const orderId = newId("order", now);
   const paymentId = newId("payment", now);
   const ttl = ctx.config.reservationTtlMs;
-  const recipients = await prepareSupplyLines(ctx, merchant.id, orderId, lines, input.items);
-  const stocked = lines.filter((line) => line.product.kind === "card_secret");
+  // A bundle line is delivered by its components; a top-up among them takes the bundle line's recipient.
+  const components = await expandBundles(ctx, merchant.id, orderId, lines, input.items);
+  const recipients = await prepareSupplyLines(
+    ctx,
+    merchant.id,
+    orderId,
+    lines.filter((line) => line.product.kind !== "bundle"),
+    input.items,
+  );
+  const stocked = stockDemand([...lines, ...components]);
 
   const reservations = await Promise.all(
     stocked.map((line) =>
@@ -180,10 +194,11 @@ export async function placeOrder(
     paidAt: null as number | null,
     fulfilledAt: null,
     refundedAt: null,
+    timeZone: input.timeZone ?? null,
     channelId: channel.id,
     ...settlement.order,
   };
-  const itemRows = lines.map((line) => ({
+  const itemRows: OrderItemRow[] = lines.map((line) => ({
     id: newId("orderItem", now),
     orderId,
     merchantId: merchant.id,
@@ -199,7 +214,13 @@ export async function placeOrder(
     instructions: line.product.instructions,
     recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
     recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,
+    parentItemId: null,
+    allocatedAmount: line.unitPrice.amount * line.quantity,
+    refundedAt: null,
+    renewalPeriod: line.sku.renewalPeriod,
+    renewalEvery: line.sku.renewalEvery,
   }));
+  itemRows.push(...componentItemRows(components, itemRows, orderId, merchant.id, now));
   const paymentRow = {
     id: paymentId,
     merchantId: merchant.id,
@@ -248,7 +269,9 @@ export async function orderForToken(
   const tokenHash = await sha256Hex(accessToken);
   if (
     !(await timingSafeEqual(tokenHash, found.order.accessTokenHash)) &&
-    !(await hasAccessToken(ctx.db, merchant.id, orderId, tokenHash, Date.now()))
+    !(await hasAccessToken(ctx.db, merchant.id, orderId, tokenHash, Date.now())) &&
+    // A subscription's renewal orders open with the token of the order that started it.
+    !(await renewalOpenedByToken(ctx.db, merchant.id, orderId, tokenHash, Date.now()))
   ) {
     throw missing();
   }
@@ -264,10 +287,11 @@ export async function getShopOrder(
   channelKey?: string,
 ) {
   const found = await orderForToken(ctx, slug, orderId, accessToken, channelKey);
-  const visible = found.order.status === "fulfilled";
+  const visible = found.order.status === "fulfilled" || found.order.status === "partially_refunded";
   return {
     ...orderView(found.order, found.items, found.payment, null),
     deliveries: visible ? await revealDeliveries(ctx, found.deliveries, found.items) : [],
+    subscriptions: await subscriptionsForOrder(ctx, found.order.merchantId, orderId),
   };
 }
 
@@ -395,7 +419,9 @@ export async function revealDelivery(ctx: ServiceContext, caller: AdminCaller, o
 export async function resendDelivery(ctx: ServiceContext, caller: AdminCaller, orderId: string) {
   const found = await findOrder(ctx.db, caller.merchantId, orderId);
   if (!found) throw new ApiError("not_found", "No such order");
-  if (found.order.status !== "fulfilled") throw new ApiError("conflict", "Only a delivered order can be sent again");
+  if (found.order.status !== "fulfilled" && found.order.status !== "partially_refunded") {
+    throw new ApiError("conflict", "Only a delivered order can be sent again");
+  }
   const now = Date.now();
   const notificationId = newId("notification", now);
   await runAtomic(ctx.db, [

@@ -4,6 +4,7 @@ import {
   guardedAuditStatement,
   isGuardRefusal,
   ledgerEntryStatement,
+  refundedItemsTotal,
   runAtomic,
 } from "@tessera/db";
 import { deliveries, orderItems, orders, payments } from "@tessera/db/schema";
@@ -18,6 +19,7 @@ import { BALANCE_PROVIDER } from "./channels/sales";
 import { publishOrderOutcome } from "./channels/webhooks";
 import { sandboxProvider } from "./payments";
 import { stockKeeper } from "./stock";
+import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
 
 /**
  * Returns the order's card-secret units to stock: a held reservation, and with
@@ -134,6 +136,7 @@ export async function completeRefund(ctx: ServiceContext, orderId: string): Prom
   );
   // Units of an order that was delivered were seen by the buyer: they stay sold.
   if (order.fulfilledAt === null) await releaseOrderStock(ctx, orderId, { includeCommitted: true });
+  await stopSubscriptionsOfRefund(ctx, order.merchantId, orderId);
   await settleRefund(ctx, orderId);
   await publishOrderOutcome(ctx, order, "order.refunded");
 }
@@ -146,22 +149,30 @@ export async function settleRefund(ctx: ServiceContext, orderId: string): Promis
     .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
     .get();
   if (!payment) return;
-  if (payment.provider === BALANCE_PROVIDER) return refundToBalance(ctx, payment);
-  await sandboxProvider(ctx).refund(payment.id, { amount: payment.amount, currency: payment.currency });
+  // Lines refunded one by one already gave their share back (with their own ledger rows).
+  const remaining = payment.amount - (await refundedItemsTotal(ctx.db, orderId));
+  if (payment.provider === BALANCE_PROVIDER) return refundToBalance(ctx, payment, remaining);
+  if (remaining > 0) {
+    await sandboxProvider(ctx).refund(payment.id, { amount: remaining, currency: payment.currency });
+  }
   const now = Date.now();
   await runAtomic(ctx.db, [
     ctx.db
       .update(payments)
       .set({ status: "refunded", updatedAt: now })
       .where(and(eq(payments.id, payment.id), eq(payments.status, "succeeded"))),
-    ledgerEntryStatement(ctx.db, payment.merchantId, {
-      id: newId("ledgerEntry", now),
-      orderId,
-      paymentId: payment.id,
-      kind: "refund",
-      amount: -payment.amount,
-      currency: payment.currency,
-      createdAt: now,
-    }),
+    ...(remaining > 0
+      ? [
+          ledgerEntryStatement(ctx.db, payment.merchantId, {
+            id: newId("ledgerEntry", now),
+            orderId,
+            paymentId: payment.id,
+            kind: "refund",
+            amount: -remaining,
+            currency: payment.currency,
+            createdAt: now,
+          }),
+        ]
+      : []),
   ]);
 }

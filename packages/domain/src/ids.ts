@@ -28,6 +28,10 @@ export const ID_PREFIXES = {
   balanceEntry: "cbe",
   webhookEndpoint: "whk",
   webhookDelivery: "whd",
+  subscription: "sub",
+  subscriptionRenewal: "srn",
+  subscriptionEvent: "sev",
+  paymentMethod: "pmt",
   request: "req",
 } as const;
 

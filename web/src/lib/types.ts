@@ -26,6 +26,26 @@ export interface Policy {
   validDays: number | null;
 }
 
+/** How often a subscription SKU renews: every `every` days, weeks or months. */
+export interface RenewalPlan {
+  period: "day" | "week" | "month";
+  every: number;
+}
+
+/** One SKU inside a bundle. */
+export interface BundleComponent {
+  skuId: string;
+  productId: string;
+  productName: string;
+  skuName: string;
+  kind: ProductKind;
+  quantity: number;
+  listPrice: Money;
+  available?: number | null;
+  /** In a composition answer: the component's share of one bundle's price. */
+  share?: Money;
+}
+
 export interface Sku {
   id: string;
   name: string;
@@ -33,6 +53,8 @@ export interface Sku {
   policy: Policy;
   available: number | null;
   lowStockThreshold?: number | null;
+  renewal?: RenewalPlan | null;
+  components?: BundleComponent[];
 }
 
 export interface Product {
@@ -55,15 +77,77 @@ export type OrderStatus =
   | "paid"
   | "on_hold"
   | "fulfilled"
+  | "partially_refunded"
   | "refunded";
 
-export interface OrderItem {
+export interface OrderLine {
+  id: string;
   skuId: string;
   productName: string;
   skuName: string;
   kind: ProductKind;
   quantity: number;
+  /** What the line cost: a bundle component's share of its bundle line. */
+  amount: Money;
+  recipient?: string;
+  renewal?: RenewalPlan;
+  refundedAt: string | null;
+}
+
+export interface OrderItem extends OrderLine {
   unitPrice: Money;
+  components?: OrderLine[];
+}
+
+export type SubscriptionStatus = "active" | "past_due" | "canceled" | "lapsed";
+
+export interface Subscription {
+  id: string;
+  status: SubscriptionStatus;
+  skuId: string;
+  productName: string;
+  skuName: string;
+  quantity: number;
+  price: Money;
+  renewal: RenewalPlan;
+  timeZone: string;
+  currentPeriod: { index: number; start: string | null; end: string | null };
+  nextRenewalAt: string | null;
+  endsAt: string | null;
+  paymentMethod: string | null;
+  recipient: string | null;
+  sourceOrderId: string;
+  canceledAt: string | null;
+  lapsedAt: string | null;
+  createdAt: string | null;
+}
+
+export interface SubscriptionRenewal {
+  period: number;
+  orderId: string;
+  status: "charging" | "failed" | "succeeded" | "lapsed" | "canceled";
+  attempts?: number;
+  nextAttemptAt?: string | null;
+  lastFailure?: string | null;
+  createdAt?: string | null;
+}
+
+export interface OrderSubscription extends Subscription {
+  renewals: SubscriptionRenewal[];
+}
+
+export interface SubscriptionDetail extends Subscription {
+  email: string;
+  renewals: SubscriptionRenewal[];
+  history: {
+    id: string;
+    kind: "renewed" | "payment_failed" | "lapsed" | "canceled";
+    period: number;
+    attempt: number;
+    orderId: string | null;
+    detail: Record<string, unknown> | null;
+    at: string | null;
+  }[];
 }
 
 export interface Order {
@@ -91,6 +175,7 @@ export interface Delivery {
 
 export interface ShopOrder extends Order {
   deliveries: Delivery[];
+  subscriptions?: OrderSubscription[];
 }
 
 export interface CreatedOrder extends Order {
@@ -237,6 +322,8 @@ export interface SandboxPayment {
   shop: string;
   status: string;
   amount: Money;
+  /** The order starts a subscription: the card is kept for its renewals. */
+  savesPaymentMethod?: boolean;
 }
 
 export type ChannelKind = "shop" | "mini_program" | "app" | "reseller";

@@ -3,7 +3,7 @@ import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware";
 import { createOrder } from "../../services/orders";
 import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
-import { OrderSchema } from "../schemas";
+import { OrderSchema, TimeZoneInput } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS } from "../shared";
 import { ShopParam } from "./list-products";
 
@@ -26,6 +26,10 @@ const NewOrderSchema = z
       )
       .min(1)
       .max(20),
+    timeZone: TimeZoneInput.optional().openapi({
+      description: "The buyer's IANA time zone: a subscription bought here renews on its calendar (UTC unless told)",
+      example: "Asia/Shanghai",
+    }),
   })
   .openapi("NewOrder");
 
@@ -39,7 +43,7 @@ const route = createRoute({
   tags: ["Shop"],
   summary: "Place an order: reserve stock and start a payment",
   description:
-    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. Send an `Idempotency-Key` so a retry never places a second order. The merchant's mini-program or app sends its `X-Channel-Key`: the order is then placed at that channel's prices, within its quotas (409 `quota_exceeded`), and belongs to that channel.",
+    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. A bundle reserves every card-secret unit of its components, all or nothing, and a top-up inside it takes the bundle line's `recipient`; a bundle with nothing in it yet is 409. Send an `Idempotency-Key` so a retry never places a second order. The merchant's mini-program or app sends its `X-Channel-Key`: the order is then placed at that channel's prices, within its quotas (409 `quota_exceeded`), and belongs to that channel.",
   // Keys are per channel too: the same key from the shop and from an app are two requests.
   middleware: [
     idempotent((c) => {
@@ -58,6 +62,7 @@ const route = createRoute({
       "not_found",
       "insufficient_stock",
       "quota_exceeded",
+      "conflict",
       "idempotency_key_reused",
       "idempotency_key_in_use",
     ),

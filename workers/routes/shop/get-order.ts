@@ -4,6 +4,7 @@ import { getShopOrder } from "../../services/orders";
 import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
 import { DeliverySchema, OrderSchema } from "../schemas";
 import { type App, json, PathId, SECURITY } from "../shared";
+import { OrderSubscriptionSchema } from "../subscription-schemas";
 import { ShopParam } from "./list-products";
 
 const route = createRoute({
@@ -19,7 +20,15 @@ const route = createRoute({
     headers: ChannelKeyHeader,
   },
   responses: {
-    200: json(OrderSchema.extend({ deliveries: z.array(DeliverySchema) }), "The order"),
+    200: json(
+      OrderSchema.extend({
+        deliveries: z.array(DeliverySchema),
+        subscriptions: z.array(OrderSubscriptionSchema).openapi({
+          description: "The subscriptions this order started or renews; the token opens their renewal orders",
+        }),
+      }),
+      "The order",
+    ),
     ...errorResponses("unauthorized", "not_found"),
   },
 });

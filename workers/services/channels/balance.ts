@@ -98,39 +98,67 @@ export async function balanceEntries(
 }
 
 /**
- * The refund of an order paid from a balance: the money goes back to that balance, with its
- * ledger row, the payment's move to `refunded` and the money ledger's refund row in one batch.
- * Each part is guarded (no refund row yet; the payment still succeeded), so a repeat changes
- * nothing.
+ * The refund of an order paid from a balance: what is left of it (lines refunded on their own
+ * gave their share back already) goes back to that balance, with its ledger row, the payment's
+ * move to `refunded` and the money ledger's refund row in one batch. Each part is guarded (no
+ * refund row yet; the payment still succeeded), so a repeat changes nothing.
  */
-export async function refundToBalance(ctx: ServiceContext, payment: PaymentRow): Promise<void> {
+export async function refundToBalance(ctx: ServiceContext, payment: PaymentRow, remaining: number): Promise<void> {
   const channelId = await channelOfOrder(ctx.db, payment.merchantId, payment.orderId);
   if (!channelId) return;
   const now = Date.now();
+  const money = remaining > 0 ? creditStatements(ctx, payment, channelId, remaining, null, now) : [];
   await runAtomic(ctx.db, [
-    ...refundCreditStatements(ctx.db, payment.merchantId, {
-      id: newId("balanceEntry", now),
-      channelId,
-      kind: "refund_credit",
-      amount: payment.amount,
-      currency: payment.currency,
-      orderId: payment.orderId,
-      actor: null,
-      note: null,
-      createdAt: now,
-    }),
     ctx.db
       .update(payments)
       .set({ status: "refunded", updatedAt: now })
       .where(and(eq(payments.id, payment.id), eq(payments.status, "succeeded"))),
+    ...money,
+  ]);
+}
+
+/** One line refunded on its own, of an order paid from a balance: its share goes back, once. */
+export async function refundItemToBalance(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  item: { id: string; amount: number },
+): Promise<void> {
+  const channelId = await channelOfOrder(ctx.db, payment.merchantId, payment.orderId);
+  if (!channelId || item.amount <= 0) return;
+  const [first, ...rest] = creditStatements(ctx, payment, channelId, item.amount, item.id, Date.now());
+  await runAtomic(ctx.db, [first, ...rest]);
+}
+
+function creditStatements(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  channelId: string,
+  amount: number,
+  itemId: string | null,
+  now: number,
+) {
+  return [
+    ...refundCreditStatements(ctx.db, payment.merchantId, {
+      id: newId("balanceEntry", now),
+      channelId,
+      kind: "refund_credit",
+      amount,
+      currency: payment.currency,
+      orderId: payment.orderId,
+      itemId,
+      actor: null,
+      note: null,
+      createdAt: now,
+    }),
     ledgerEntryStatement(ctx.db, payment.merchantId, {
       id: newId("ledgerEntry", now),
       orderId: payment.orderId,
       paymentId: payment.id,
       kind: "refund",
-      amount: -payment.amount,
+      amount: -amount,
       currency: payment.currency,
+      itemId,
       createdAt: now,
     }),
-  ]);
+  ] as const;
 }

@@ -376,6 +376,8 @@ export interface BalanceMovement {
   amount: number;
   currency: BalanceEntryRow["currency"];
   orderId: string | null;
+  /** A line of the order refunded on its own; null for the order as a whole. */
+  itemId?: string | null;
   actor: string | null;
   note: string | null;
   createdAt: number;
@@ -410,10 +412,14 @@ export function balanceMovementStatements(db: Db, merchantId: string, movement: 
 }
 
 /**
- * An order's money back to the balance it was paid from, at most once however often it runs:
- * the credit applies only while the order has no refund row, and the row is unique per order.
+ * An order's money (or one refunded line's) back to the balance it was paid from, at most once
+ * however often it runs: the credit applies only while there is no refund row for the order (or
+ * that line), and the row is unique per order and per line.
  */
 export function refundCreditStatements(db: Db, merchantId: string, movement: BalanceMovement & { orderId: string }) {
+  const sameLine = movement.itemId
+    ? sql`${channelBalanceEntries.itemId} = ${movement.itemId}`
+    : sql`${channelBalanceEntries.itemId} IS NULL`;
   return [
     db
       .update(channels)
@@ -423,7 +429,7 @@ export function refundCreditStatements(db: Db, merchantId: string, movement: Bal
           eq(channels.id, movement.channelId),
           eq(channels.merchantId, merchantId),
           eq(channels.balanceCurrency, movement.currency),
-          sql`NOT EXISTS (SELECT 1 FROM ${channelBalanceEntries} WHERE ${channelBalanceEntries.orderId} = ${movement.orderId} AND ${channelBalanceEntries.kind} = 'refund_credit')`,
+          sql`NOT EXISTS (SELECT 1 FROM ${channelBalanceEntries} WHERE ${channelBalanceEntries.orderId} = ${movement.orderId} AND ${channelBalanceEntries.kind} = 'refund_credit' AND ${sameLine})`,
         ),
       ),
     db

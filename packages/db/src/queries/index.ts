@@ -1,4 +1,5 @@
 export * from "./audit";
+export * from "./bundles";
 export * from "./catalog";
 export * from "./channel-webhooks";
 export * from "./channels";
@@ -13,6 +14,7 @@ export * from "./partners";
 export * from "./redemptions";
 export * from "./reports";
 export * from "./staff";
+export * from "./subscriptions";
 export * from "./suppliers";
 export * from "./support";
 export * from "./webhook-events";

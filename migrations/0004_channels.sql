@@ -7,13 +7,15 @@ CREATE TABLE `channel_balance_entries` (
 	`currency` text NOT NULL,
 	`balance_after` integer NOT NULL,
 	`order_id` text,
+	`item_id` text,
 	`actor` text,
 	`note` text,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`channel_id`) REFERENCES `channels`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `channel_balance_order_kind` ON `channel_balance_entries` (`order_id`,`kind`);--> statement-breakpoint
+CREATE UNIQUE INDEX `channel_balance_order_kind` ON `channel_balance_entries` (`order_id`,`kind`) WHERE "channel_balance_entries"."item_id" IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX `channel_balance_item_kind` ON `channel_balance_entries` (`item_id`,`kind`) WHERE "channel_balance_entries"."item_id" IS NOT NULL;--> statement-breakpoint
 CREATE INDEX `channel_balance_channel` ON `channel_balance_entries` (`channel_id`,`id`);--> statement-breakpoint
 CREATE TABLE `channel_events` (
 	`id` text PRIMARY KEY NOT NULL,
