@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Document, routesOf } from "../support/openapi";
+import { payWith, product, sellAsSubscription } from "./bundle-kit";
 import {
   asChannel,
   createChannel,
@@ -41,15 +42,24 @@ const PRICES: Record<Observer, { voucher: number; card: number }> = {
   resellerB: { voucher: 50_021, card: 50_023 },
 };
 
+/** A monthly subscription, sold to consumers only (a reseller is not offered it). */
+const SUBSCRIPTION_PRICES: Record<"shop" | "mini" | "app", number> = { shop: 10_039, mini: 20_063, app: 30_029 };
+
 const numbers = (text: string) => new Set([...text.matchAll(/(?<![0-9])[0-9]+(?![0-9])/g)].map((m) => Number(m[0])));
 const othersPrices = (observer: Observer) =>
   (Object.keys(PRICES) as Observer[])
     .filter((other) => other !== observer)
-    .flatMap((other) => [PRICES[other].voucher, PRICES[other].card]);
+    .flatMap((other) => [
+      PRICES[other].voucher,
+      PRICES[other].card,
+      ...(other in SUBSCRIPTION_PRICES ? [SUBSCRIPTION_PRICES[other as keyof typeof SUBSCRIPTION_PRICES]] : []),
+    ]);
 
 let merchant: TestMerchant;
 let voucher: { skuId: string; productId: string };
 let card: { skuId: string; productId: string };
+let monthly: { skuId: string; productId: string };
+const subscriptions: Partial<Record<"shop" | "mini" | "app", { orderId: string; token: string; id: string }>> = {};
 const consumer: Partial<Record<"shop" | "mini" | "app", TestChannel>> = {};
 const resellers: Partial<Record<"resellerA" | "resellerB", TestReseller>> = {};
 const orders: Partial<Record<Observer, { id: string; accessToken?: string }>> = {};
@@ -73,6 +83,8 @@ beforeAll(async () => {
   voucher = await createProduct(merchant, "voucher", { uses: 1 }, PRICES.shop.voucher);
   card = await createProduct(merchant, "card_secret", undefined, PRICES.shop.card);
   await stock(merchant, card.skuId, 20);
+  monthly = await product(merchant, "voucher", SUBSCRIPTION_PRICES.shop, { uses: 1 });
+  await sellAsSubscription(merchant, monthly.skuId);
   consumer.shop = await shopChannelOf(merchant);
   consumer.mini = await createChannel(merchant, "mini_program");
   consumer.app = await createChannel(merchant, "app");
@@ -82,6 +94,7 @@ beforeAll(async () => {
     await setPrices(merchant, consumer[observer]?.id as string, [
       { skuId: voucher.skuId, price: PRICES[observer].voucher, quota: 50 },
       { skuId: card.skuId, price: PRICES[observer].card, quota: 50 },
+      { skuId: monthly.skuId, price: SUBSCRIPTION_PRICES[observer] },
     ]);
   }
   for (const observer of ["resellerA", "resellerB"] as const) {
@@ -103,6 +116,26 @@ beforeAll(async () => {
     expect(placed.status).toBe(201);
     await pay(placed.body.payment.id);
     orders[observer] = { id: placed.body.id, accessToken: placed.body.accessToken };
+    const headers = asChannel(consumer[observer] as TestChannel);
+    const subscribed = await call("POST", `/v1/shops/${merchant.slug}/orders`, {
+      headers,
+      json: { email: `${observer}-monthly@example.test`, items: [{ skuId: monthly.skuId, quantity: 1 }] },
+    });
+    await payWith(subscribed.body.payment.id);
+    const page = await eventually(
+      () =>
+        call("GET", `/v1/shops/${merchant.slug}/orders/${subscribed.body.id}`, {
+          headers,
+          token: subscribed.body.accessToken,
+        }),
+      (res) => res.body?.subscriptions?.length === 1,
+      15_000,
+    );
+    subscriptions[observer] = {
+      orderId: subscribed.body.id,
+      token: subscribed.body.accessToken,
+      id: page.body.subscriptions[0].id,
+    };
   }
   for (const observer of ["resellerA", "resellerB"] as const) {
     await eventually(
@@ -201,6 +234,25 @@ function shopWalk(observer: "shop" | "mini" | "app"): Record<string, (() => Prom
             },
           }),
       ),
+    ],
+    "POST /v1/shops/{shop}/orders/{orderId}/subscriptions/{subscriptionId}/cancel": [
+      // Another channel's subscription, with its own order's token: not there through this channel.
+      ...(["shop", "mini", "app"] as const)
+        .filter((o) => o !== observer)
+        .map((o) => () => {
+          const sub = subscriptions[o] as { orderId: string; token: string; id: string };
+          return call("POST", `${shop}/orders/${sub.orderId}/subscriptions/${sub.id}/cancel`, {
+            headers,
+            token: sub.token,
+          });
+        }),
+      () => {
+        const sub = subscriptions[observer] as { orderId: string; token: string; id: string };
+        return call("POST", `${shop}/orders/${sub.orderId}/subscriptions/${sub.id}/cancel`, {
+          headers,
+          token: sub.token,
+        });
+      },
     ],
     "POST /v1/shops/{shop}/orders/{orderId}/tickets": [
       () =>

@@ -44,6 +44,7 @@ describe("GET /v1/channel/catalog", () => {
       price: cny(720),
       policy: { uses: 1, validDays: null },
       available: 3,
+      renewal: null,
       quota: { limit: 4, used: 1, remaining: 3 },
     });
     // Unlisted in the shop, still sold to the reseller: its price list decides.

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
 import { idempotent } from "../../middleware";
 import { cancelForBuyer } from "../../services/subscriptions/views";
+import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
 import { type App, IdempotencyKeyHeader, json, PathId, REPLAY_HEADERS, SECURITY } from "../shared";
 import { SubscriptionSchema } from "../subscription-schemas";
 import { ShopParam } from "./list-products";
@@ -21,7 +22,7 @@ const route = createRoute({
       orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6"),
       subscriptionId: PathId("subscriptionId", "sub_01JD5ZQ8W4N3M2K1H0G9F8E7D6"),
     }),
-    headers: IdempotencyKeyHeader,
+    headers: IdempotencyKeyHeader.extend(ChannelKeyHeader.shape),
   },
   responses: {
     200: json(SubscriptionSchema, "The cancelled subscription", REPLAY_HEADERS),
@@ -34,6 +35,16 @@ export function registerCancelShopSubscription(app: App) {
     const token = /^Bearer\s+(\S{1,200})$/i.exec(c.req.header("authorization") ?? "")?.[1];
     if (!token) throw new ApiError("unauthorized", "Send the order's access token as `Authorization: Bearer <token>`");
     const { shop, orderId, subscriptionId } = c.req.valid("param");
-    return c.json(await cancelForBuyer(c.get("services"), shop, orderId, subscriptionId, token), 200);
+    return c.json(
+      await cancelForBuyer(
+        c.get("services"),
+        shop,
+        orderId,
+        subscriptionId,
+        token,
+        channelKeyOf(c.req.valid("header")),
+      ),
+      200,
+    );
   });
 }

@@ -1,4 +1,5 @@
 import {
+  channelOfOrder,
   claimRenewalStatements,
   findSkuOfMerchant,
   type OrderItemRow,
@@ -85,6 +86,8 @@ export async function renewalOrderStatements(ctx: ServiceContext, sub: Subscript
         fulfilledAt: null,
         refundedAt: null,
         timeZone: sub.timeZone,
+        // A renewal belongs to the channel the subscription was bought through, like its first order.
+        channelId: await channelOfOrder(ctx.db, sub.merchantId, sub.sourceOrderId),
       },
       items,
       payment: {

@@ -120,8 +120,9 @@ export async function cancelForBuyer(
   orderId: string,
   subscriptionId: string,
   accessToken: string,
+  channelKey?: string,
 ) {
-  const found = await orderForToken(ctx, slug, orderId, accessToken);
+  const found = await orderForToken(ctx, slug, orderId, accessToken, channelKey);
   const sub = (await subscriptionsOfOrder(ctx.db, found.order.merchantId, orderId)).find(
     (row) => row.id === subscriptionId,
   );
