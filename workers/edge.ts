@@ -7,10 +7,12 @@ import { backoffSeconds } from "./queues/backoff";
 import { consumeEvents } from "./queues/events";
 import { consumeFulfilment } from "./queues/fulfillment";
 import { consumeSupplier } from "./queues/supplier";
+import { settleFlashSales } from "./services/flash-sales";
 
 export { CodeLedger } from "./objects/code-ledger";
 export { RateGate } from "./objects/rate-gate";
 export { StockKeeper } from "./objects/stock-keeper";
+export { StockShard } from "./objects/stock-shard";
 export { SupplierBreaker } from "./objects/supplier-breaker";
 
 const api = buildApi();
@@ -40,5 +42,6 @@ export default {
     const result = await sweepOrders(services, controller.scheduledTime);
     services.log.info("orders swept", result);
     services.log.info("supply scheduled", await scheduleSupply(services, controller.scheduledTime));
+    services.log.info("flash sales settled", await settleFlashSales(services, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,7 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
+import { registerCancelFlashSale } from "./admin/cancel-flash-sale";
 import { registerConfirmTotp } from "./admin/confirm-totp";
+import { registerCreateFlashSale } from "./admin/create-flash-sale";
 import { registerCreatePartner } from "./admin/create-partner";
 import { registerCreatePartnerKey } from "./admin/create-partner-key";
 import { registerCreateProduct } from "./admin/create-product";
@@ -11,6 +13,7 @@ import { registerDeleteTotp } from "./admin/delete-totp";
 import { registerDeskRedemption } from "./admin/desk-redemption";
 import { registerDeskVerification } from "./admin/desk-verification";
 import { registerGetDashboard } from "./admin/get-dashboard";
+import { registerGetFlashSale } from "./admin/get-flash-sale";
 import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
@@ -20,7 +23,9 @@ import { registerGetSupplierHealth } from "./admin/get-supplier-health";
 import { registerGetSupplierReconciliation } from "./admin/get-supplier-reconciliation";
 import { registerImportStock } from "./admin/import-stock";
 import { registerInviteStaff } from "./admin/invite-staff";
+import { registerListAccounts } from "./admin/list-accounts";
 import { registerListAudit } from "./admin/list-audit";
+import { registerListFlashSales } from "./admin/list-flash-sales";
 import { registerListOrders } from "./admin/list-orders";
 import { registerListPartners } from "./admin/list-partners";
 import { registerListAdminProducts } from "./admin/list-products";
@@ -89,6 +94,11 @@ export const ROUTES: ((app: App) => void)[] = [
   registerImportStock,
   registerGetStock,
   registerListStock,
+  registerListAccounts,
+  registerCreateFlashSale,
+  registerListFlashSales,
+  registerGetFlashSale,
+  registerCancelFlashSale,
   registerCreatePartner,
   registerListPartners,
   registerCreatePartnerKey,

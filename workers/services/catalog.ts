@@ -20,6 +20,7 @@ import { type Currency, DEFAULT_POLICY, newId, type ProductKind, type RechargeTe
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
+import { type SaleBadge, withSales } from "./flash-sale-views";
 import { rechargeTemplateFor } from "./suppliers/checkout";
 
 type Money = { amount: number; currency: Currency };
@@ -54,6 +55,8 @@ export interface SkuView {
    */
   available: number | null;
   lowStockThreshold: number | null;
+  /** The flash sale pricing this SKU now, or the next one to open. */
+  flashSale?: SaleBadge;
 }
 
 export interface ProductView {
@@ -89,7 +92,8 @@ function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
     available:
       product.kind === "voucher"
         ? null
-        : (product.kind === "card_secret" ? sku.stockAvailable : 0) + (sku.upstreamAvailable ?? 0),
+        : (product.kind === "card_secret" || product.kind === "shared_account" ? sku.stockAvailable : 0) +
+          (sku.upstreamAvailable ?? 0),
     lowStockThreshold: sku.lowStockThreshold,
   };
 }
@@ -168,7 +172,8 @@ export async function listProducts(
   options: { listedOnly: boolean; limit: number; cursor?: string | undefined },
 ): Promise<{ data: ProductView[]; nextCursor: string | null }> {
   const page = await listProductsPage(ctx.db, merchantId, options);
-  return { data: page.data.map(({ product, skus }) => toView(product, skus)), nextCursor: page.nextCursor };
+  const data = page.data.map(({ product, skus }) => toView(product, skus));
+  return { data: await withSales(ctx, merchantId, data), nextCursor: page.nextCursor };
 }
 
 /** One product; with `listedOnly` (the shop), an unlisted product reads as missing. */
@@ -180,7 +185,8 @@ export async function getProduct(
 ): Promise<ProductView> {
   const found = await findProductOfMerchant(ctx.db, merchantId, productId);
   if (!found || (options.listedOnly && !found.product.listed)) throw new ApiError("not_found", "No such product");
-  return toView(found.product, found.skus);
+  const [view] = await withSales(ctx, merchantId, [toView(found.product, found.skus)]);
+  return view as ProductView;
 }
 
 export async function updateProduct(
@@ -271,7 +277,7 @@ export function isLow(sku: Pick<SkuRow, "stockAvailable" | "lowStockThreshold">)
   return sku.lowStockThreshold !== null && sku.stockAvailable <= sku.lowStockThreshold;
 }
 
-/** Stock of every card-secret SKU, from the read model the StockKeepers' events keep. */
+/** Stock of every card-secret and shared-account SKU, from the read model the StockKeepers' events keep. */
 export async function stockOverview(ctx: ServiceContext, merchantId: string) {
   const rows = await listStockedSkus(ctx.db, merchantId);
   return {
@@ -279,6 +285,7 @@ export async function stockOverview(ctx: ServiceContext, merchantId: string) {
       skuId: sku.id,
       productName: product.name,
       skuName: sku.name,
+      kind: product.kind === "shared_account" ? ("shared_account" as const) : ("card_secret" as const),
       available: sku.stockAvailable,
       reserved: sku.stockReserved,
       sold: sku.stockSold,

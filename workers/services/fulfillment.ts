@@ -4,8 +4,9 @@ import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tes
 import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import type { StockUnit } from "../objects/stock-keeper";
+import { commitSaleItem } from "./flash-sales";
 import { completeRefund, refundUndeliverable } from "./refunds";
-import { stockKeeper } from "./stock";
+import { isStocked, stockKeeper } from "./stock";
 import { hasSuppliers, itemsSentUpstream, sourceLine } from "./suppliers/upstream";
 
 type ItemRow = typeof orderItems.$inferSelect;
@@ -39,18 +40,22 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   const sentUpstream = items.some((line) => line.kind === "card_secret")
     ? await itemsSentUpstream(ctx, orderId)
     : new Set<string>();
-  for (const item of items.filter((line) => line.kind === "card_secret")) {
+  // A line bought in a flash sale commits in the sale's shard (a voucher's slot, before minting).
+  for (const item of items.filter((line) => isStocked(line.kind) || line.flashSaleId !== null)) {
     // A line once sent to a supplier stays with it, so it is never served twice.
     if (sentUpstream.has(item.id)) {
       upstream.push(item);
       continue;
     }
-    const result = await stockKeeper(ctx, item.skuId).commit(
-      { merchantId: order.merchantId, skuId: item.skuId },
-      orderId,
-      item.quantity,
-    );
-    if (!result.ok && (await hasSuppliers(ctx, order.merchantId, item.skuId))) {
+    const result =
+      item.flashSaleId !== null
+        ? await commitSaleItem(ctx, orderId, { ...item, flashSaleId: item.flashSaleId })
+        : await stockKeeper(ctx, item.skuId).commit(
+            { merchantId: order.merchantId, skuId: item.skuId },
+            orderId,
+            item.quantity,
+          );
+    if (!result.ok && item.flashSaleId === null && (await hasSuppliers(ctx, order.merchantId, item.skuId))) {
       upstream.push(item);
       continue;
     }
@@ -78,7 +83,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
     const fromSupplier = sourced.get(item.id);
     if (fromSupplier) {
       rows.push(...fromSupplier);
-    } else if (item.kind === "card_secret") {
+    } else if (isStocked(item.kind)) {
       for (const [seq, unit] of (committed.get(item.id) ?? []).entries()) {
         rows.push({
           id: newId("delivery", now),

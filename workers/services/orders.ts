@@ -18,9 +18,10 @@ import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry, audited } from "./audit";
 import { skuOfMerchant } from "./catalog";
+import { reserveSaleLines } from "./flash-sales";
 import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { enforceLimits, hashedKey } from "./rate-limits";
-import { stockKeeper } from "./stock";
+import { isStocked, stockKeeper } from "./stock";
 import { prepareSupplyLines, upstreamCovers } from "./suppliers/checkout";
 
 export interface NewOrder {
@@ -72,7 +73,14 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
   const paymentId = newId("payment", now);
   const ttl = ctx.config.reservationTtlMs;
   const recipients = await prepareSupplyLines(ctx, merchant.id, orderId, lines, input.items);
-  const stocked = lines.filter((line) => line.product.kind === "card_secret");
+  // Lines of a SKU on flash sale are priced and reserved by the sale (all or nothing), first.
+  const onSale = await reserveSaleLines(ctx, merchant.id, lines, {
+    orderId,
+    email: input.email,
+    ttlMs: ttl,
+    now,
+  });
+  const stocked = lines.filter((line) => isStocked(line.product.kind) && !onSale.sales.has(line.sku.id));
 
   const reservations = await Promise.all(
     stocked.map((line) =>
@@ -86,13 +94,14 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     ),
   );
   const releaseAll = () =>
-    Promise.all(
-      stocked.map((line, i) =>
+    Promise.all([
+      onSale.release(),
+      ...stocked.map((line, i) =>
         reservations[i]?.ok
           ? stockKeeper(ctx, line.sku.id).release({ merchantId: merchant.id, skuId: line.sku.id }, orderId)
           : null,
       ),
-    );
+    ]);
   // A card line the merchant cannot reserve is bought from its suppliers at fulfilment, if they offer enough.
   if (
     reservations.some(
@@ -103,8 +112,9 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     throw new ApiError("insufficient_stock", "Not enough stock for this order; nothing was reserved");
   }
 
+  const unitAmount = (line: Line) => onSale.unitAmount(line.sku.id, line.sku.priceAmount);
   const total = sum(
-    lines.map((line) => multiply({ amount: line.sku.priceAmount, currency: line.sku.currency }, line.quantity)),
+    lines.map((line) => multiply({ amount: unitAmount(line), currency: line.sku.currency }, line.quantity)),
   );
   const accessToken = randomToken(32);
   const orderRow = {
@@ -132,13 +142,14 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     skuName: line.sku.name,
     kind: line.product.kind,
     quantity: line.quantity,
-    unitAmount: line.sku.priceAmount,
+    unitAmount: unitAmount(line),
     currency: line.sku.currency,
     policyUses: line.sku.policyUses,
     policyValidDays: line.sku.policyValidDays,
     instructions: line.product.instructions,
     recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
     recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,
+    ...onSale.itemFields(line.sku.id),
   }));
   const paymentRow = {
     id: paymentId,

@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   supplierOrder: "spo",
   supplierSettlement: "sst",
   request: "req",
+  flashSale: "fls",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -2,6 +2,7 @@ export * from "./base32";
 export * from "./code-format";
 export * from "./code-policy";
 export * from "./crypto";
+export * from "./flash-sale";
 export * from "./ids";
 export * from "./money";
 export * from "./order-state";

@@ -43,7 +43,15 @@ const route = createRoute({
   request: { params: z.object({ shop: ShopParam }), headers: IdempotencyKeyHeader, body: body(NewOrderSchema) },
   responses: {
     201: json(CreatedOrderSchema, "The order, awaiting payment", REPLAY_HEADERS),
-    ...errorResponses("not_found", "insufficient_stock", "idempotency_key_reused", "idempotency_key_in_use"),
+    ...errorResponses(
+      "not_found",
+      "insufficient_stock",
+      "sale_not_started",
+      "sale_sold_out",
+      "sale_limit_exceeded",
+      "idempotency_key_reused",
+      "idempotency_key_in_use",
+    ),
   },
 });
 

@@ -2,6 +2,7 @@ export * from "./audit";
 export * from "./catalog";
 export * from "./codes";
 export * from "./deliveries";
+export * from "./flash-sales";
 export * from "./idempotency";
 export * from "./ledger";
 export * from "./merchants";
