@@ -186,13 +186,16 @@ export class StockKeeper extends DurableObject<Env> {
     if (!this.#transfers.sentUnder(prefix)) {
       if (!this.#units.canTake(quantity)) return { ok: false, error: "insufficient_stock", levels: this.levels() };
       this.#write(sku, () => {
+        // Every shard gets at least one transfer, even an empty one: it brings the sale's terms.
         for (const [shard, share] of splitQuota(quantity, terms.shards).entries()) {
-          for (let sent = 0, part = 0; sent < share; part++) {
-            const id = `${prefix}${shard}:${part}`;
+          let sent = 0;
+          let part = 0;
+          do {
+            const id = `${prefix}${shard}:${part++}`;
             const units = this.#units.send(Math.min(MAX_TRANSFER_UNITS, share - sent), id);
             this.#transfers.send({ id, target: String(shard), units, terms });
             sent += units.length;
-          }
+          } while (sent < share);
         }
       });
       this.#outbox.afterWrite();

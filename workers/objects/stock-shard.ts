@@ -21,9 +21,15 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS closure (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), closedAt INTEGER NOT NULL)",
   "CREATE TABLE IF NOT EXISTS customers (customer TEXT PRIMARY KEY, units INTEGER NOT NULL CHECK (units >= 0))",
   "CREATE TABLE IF NOT EXISTS holders (orderId TEXT PRIMARY KEY, customer TEXT NOT NULL)",
+  // Siblings this shard told it had nothing to lend: they hear when it has units again.
+  "CREATE TABLE IF NOT EXISTS askers (shard INTEGER PRIMARY KEY)",
 ];
 
-/** How long a sibling that had nothing to lend is not asked again, unless it says it has units. */
+/**
+ * How long a sibling that had nothing to lend is not asked again. It says so itself the moment
+ * it has units again (before the call that gave them back answers), so this only bounds how
+ * long a notice that failed to arrive can keep a buyer from its units.
+ */
 const EMPTY_FOR_MS = 1_000;
 /** A borrowing round goes round the siblings at most this many times for one buyer. */
 const MAX_ROUNDS = 4;
@@ -50,8 +56,6 @@ export class StockShard extends DurableObject<Env> {
   #closedAt: number | null = null;
   /** Siblings that had nothing to lend, and when they said so. */
   readonly #empty = new Map<number, number>();
-  /** Siblings this shard told it had nothing: they hear when it has units again. */
-  readonly #askers = new Set<number>();
   #borrowing: Promise<number> | null = null;
   /** Set inside a transaction, kept only once it commits: a rolled-back write leaves nothing to trust. */
   #staged: { terms?: SaleTerms; shard?: number; closedAt?: number } = {};
@@ -85,15 +89,18 @@ export class StockShard extends DurableObject<Env> {
    * Adds a transfer's units, once (a repeat adds nothing). The first transfer a shard receives
    * gives it the sale's terms. A closed shard sends what it receives straight home.
    */
-  receive(terms: SaleTerms, shard: number, transfer: Transfer): { received: boolean; levels: StockLevels } {
-    const wasEmpty = this.#levels.read().available === 0;
+  async receive(
+    terms: SaleTerms,
+    shard: number,
+    transfer: Transfer,
+  ): Promise<{ received: boolean; levels: StockLevels }> {
     let received = false;
     const levels = this.#write(() => {
       this.#configure(terms, shard);
       received = this.#accept(transfer);
       return received;
     });
-    if (received) this.#afterWrite(wasEmpty);
+    if (received) await this.#afterWrite();
     return { received, levels };
   }
 
@@ -143,12 +150,15 @@ export class StockShard extends DurableObject<Env> {
       this.#reservations.sell(orderId, quantity, reservation);
       if (reservation?.status !== "held" && customer !== null) this.#count(customer, quantity);
     });
-    this.#afterWrite(false);
+    this.#outbox.afterWrite();
     return { ok: true, units: this.#units.unitsOf(orderId), levels };
   }
 
   /** As `StockKeeper.release`: a held reservation, or a commit never shown to anyone when told. */
-  release(orderId: string, options: { includeCommitted?: boolean } = {}): { released: number; levels: StockLevels } {
+  async release(
+    orderId: string,
+    options: { includeCommitted?: boolean } = {},
+  ): Promise<{ released: number; levels: StockLevels }> {
     const reservation = this.#reservations.find(orderId);
     if (
       !reservation ||
@@ -157,13 +167,12 @@ export class StockShard extends DurableObject<Env> {
     ) {
       return { released: 0, levels: this.#levels.read() };
     }
-    const wasEmpty = this.#levels.read().available === 0;
     let released = 0;
     const levels = this.#write(() => {
       released = this.#reservations.release(orderId);
       this.#uncount(orderId, released);
     });
-    this.#afterWrite(wasEmpty);
+    await this.#afterWrite();
     return { released, levels };
   }
 
@@ -181,7 +190,9 @@ export class StockShard extends DurableObject<Env> {
         ? Math.min(MAX_TRANSFER_UNITS, lendAmount(this.#levels.read().available, asked))
         : 0;
     if (!terms || amount === 0) {
-      this.#askers.add(to);
+      this.ctx.storage.transactionSync(() =>
+        this.#sql.exec("INSERT INTO askers (shard) VALUES (?) ON CONFLICT DO NOTHING", to),
+      );
       return [];
     }
     let units: Transfer["units"] = [];
@@ -210,7 +221,8 @@ export class StockShard extends DurableObject<Env> {
       this.#markClosed(at);
       return true;
     });
-    this.#afterWrite(false);
+    this.#outbox.afterWrite();
+    if (this.#transfers.hasUndelivered()) this.ctx.waitUntil(this.deliverTransfers());
     return { closedAt: this.#closedAt, levels };
   }
 
@@ -226,18 +238,17 @@ export class StockShard extends DurableObject<Env> {
   /** Releases lapsed holds, closes the sale when its time is up, delivers transfers, flushes events. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    this.expireReservations(now);
+    await this.expireReservations(now);
     if (this.#terms && this.#closedAt === null && now >= this.#terms.endsAt) this.close(this.#terms.endsAt);
     await this.deliverTransfers();
     await this.#outbox.onAlarm();
   }
 
-  expireReservations(now: number): number {
+  async expireReservations(now: number): Promise<number> {
     const terms = this.#terms;
     if (!terms) return 0;
     const lapsed = this.#reservations.lapsed(now);
     if (lapsed.length === 0) return 0;
-    const wasEmpty = this.#levels.read().available === 0;
     this.#write(() => {
       for (const orderId of lapsed) {
         this.#uncount(orderId, this.#reservations.expire(orderId));
@@ -249,7 +260,7 @@ export class StockShard extends DurableObject<Env> {
         });
       }
     });
-    this.#afterWrite(wasEmpty);
+    await this.#afterWrite();
     return lapsed.length;
   }
 
@@ -326,20 +337,21 @@ export class StockShard extends DurableObject<Env> {
     return this.#borrowing;
   }
 
-  /** Asks each sibling in turn, starting with the next one, until `quantity` units came in. */
+  /** Asks each sibling in turn, starting with the next one, until this shard holds `quantity` units. */
   async #borrowRound(quantity: number): Promise<number> {
     const terms = this.#terms;
     if (!terms || terms.shards === 1) return 0;
+    const short = () => quantity - this.#levels.read().available;
     let gained = 0;
     let failure: unknown = null;
-    for (let step = 1; step < terms.shards && gained < quantity; step++) {
+    for (let step = 1; step < terms.shards && short() > 0; step++) {
       const sibling = (this.#shard + step) % terms.shards;
       const emptyAt = this.#empty.get(sibling);
       if (emptyAt !== undefined && Date.now() - emptyAt < EMPTY_FOR_MS) continue;
       const transferId = `${terms.saleId}:lend:${sibling}>${this.#shard}:${crypto.randomUUID()}`;
       let units: Transfer["units"];
       try {
-        units = await this.#sibling(sibling).lend(transferId, this.#shard, quantity - gained);
+        units = await this.#sibling(sibling).lend(transferId, this.#shard, short());
       } catch (error) {
         failure = error;
         continue;
@@ -350,8 +362,8 @@ export class StockShard extends DurableObject<Env> {
       }
       this.#empty.delete(sibling);
       this.#write(() => this.#accept({ id: transferId, units }));
-      this.#outbox.afterWrite();
       gained += units.length;
+      await this.#afterWrite();
     }
     // A sibling that could not answer may hold units: that is an error, not "sold out".
     if (gained === 0 && failure !== null) throw failure;
@@ -432,21 +444,26 @@ export class StockShard extends DurableObject<Env> {
     return levels;
   }
 
-  /** After a write: events and transfers on their way; siblings told when units came back. */
-  #afterWrite(wasEmpty: boolean): void {
+  /**
+   * After a write that may have given this shard units: events and transfers on their way, and
+   * every sibling this shard told it had nothing hears that it has units again, before the call
+   * that gave them back answers.
+   */
+  async #afterWrite(): Promise<void> {
     this.#outbox.afterWrite();
     if (this.#transfers.hasUndelivered()) this.ctx.waitUntil(this.deliverTransfers());
-    if (wasEmpty && this.#levels.read().available > 0 && this.#askers.size > 0) {
-      const askers = [...this.#askers];
-      this.#askers.clear();
-      for (const asker of askers) {
-        this.ctx.waitUntil(
-          this.#sibling(asker)
-            .refilled(this.#shard)
-            .catch(() => undefined),
-        );
-      }
-    }
+    if (this.#levels.read().available === 0) return;
+    const askers = this.#sql.exec<{ shard: number }>("SELECT shard FROM askers").toArray();
+    await Promise.all(
+      askers.map(async ({ shard }) => {
+        try {
+          await this.#sibling(shard).refilled(this.#shard);
+          this.ctx.storage.transactionSync(() => this.#sql.exec("DELETE FROM askers WHERE shard = ?", shard));
+        } catch {
+          // Kept: told next time; meanwhile the sibling asks again after EMPTY_FOR_MS.
+        }
+      }),
+    );
   }
 
   #nextWake(): number | null {

@@ -141,7 +141,8 @@ async function stockSale(ctx: ServiceContext, sale: FlashSaleRow, minted: boolea
   if (minted) {
     await Promise.all(
       splitQuota(sale.quota, sale.shards).map(async (share, shard) => {
-        for (let part = 0, sent = 0; sent < share; part++) {
+        // At least one transfer per shard, even an empty one: it brings the sale's terms.
+        for (let part = 0, sent = 0; part === 0 || sent < share; part++) {
           const size = Math.min(MAX_TRANSFER_UNITS, share - sent);
           const units = Array.from({ length: size }, (_, k) => ({
             unitId: newId("unit"),
