@@ -505,6 +505,13 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
       "ticket",
     );
   }
+  if (has("post", "/v1/admin/flash-sales")) {
+    // On a SKU of its own, opening tomorrow, so no other fixture's orders meet its price or countdown.
+    const onSale = await createProduct(merchant, "voucher");
+    ids.flashSaleId = (
+      await createFlashSale(merchant, onSale.skuId, { quota: 5, startsAt: Date.now() + 86_400_000 })
+    ).id;
+  }
   // Any other object named in a path: made through its collection's POST, if it has one.
   for (const path of Object.keys(paths)) {
     for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
