@@ -1,11 +1,11 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { customerOf, homeShard, lendAmount, splitQuota } from "@tessera/domain";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { customerOf, homeShard, lendAmount, splitQuota } from "@tessera/domain";
+import type { Reservation as StoredReservation } from "../../workers/objects/stock/reservations";
 import type { StockKeeper, StockLevels } from "../../workers/objects/stock-keeper";
 import type { StockShard } from "../../workers/objects/stock-shard";
-import type { Reservation as StoredReservation } from "../../workers/objects/stock/reservations";
 import { assertProperty } from "../support/property";
 
 /**

@@ -10,6 +10,7 @@ import { AuditPage } from "./Audit";
 import { CatalogPage } from "./Catalog";
 import { DashboardPage } from "./Dashboard";
 import { DeskPage } from "./Desk";
+import { FlashSalesPage } from "./FlashSales";
 import { OrderDetailPage } from "./OrderDetail";
 import { OrdersPage } from "./Orders";
 import { PartnersPage } from "./Partners";
@@ -171,6 +172,14 @@ export function AdminApp() {
           }
         />
         <Route
+          path="flash-sales"
+          element={
+            <Guard need="catalog.read">
+              <FlashSalesPage />
+            </Guard>
+          }
+        />
+        <Route
           path="orders"
           element={
             <Guard need="orders.read">
@@ -284,6 +293,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin", label: "nav.dashboard", need: "dashboard", end: true },
   { to: "/admin/catalog", label: "nav.catalog", need: "catalog.read" },
   { to: "/admin/stock", label: "nav.stock", need: "catalog.read" },
+  { to: "/admin/flash-sales", label: "nav.flashSales", need: "catalog.read" },
   { to: "/admin/orders", label: "nav.orders", need: "orders.read" },
   { to: "/admin/redemptions", label: "nav.redemptions", need: "redemptions.read" },
   { to: "/admin/desk", label: "nav.desk", need: "redemptions.write" },

@@ -207,7 +207,7 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
         <fieldset className="field" disabled={!editable || product !== null}>
           <legend>{t("catalog.kind")}</legend>
           <div className="radio-row">
-            {(["card_secret", "voucher", "count_card", "direct_recharge"] as const).map((kind) => (
+            {(["card_secret", "voucher", "count_card", "direct_recharge", "shared_account"] as const).map((kind) => (
               <label key={kind} className="radio">
                 <input
                   type="radio"
