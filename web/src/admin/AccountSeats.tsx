@@ -24,7 +24,7 @@ export function AccountSeatsTable({ skuId, label }: { skuId: string; label: stri
           <thead>
             <tr>
               <th scope="col">{t("stock.account")}</th>
-              <th scope="col">{t("stock.seats")}</th>
+              <th scope="col">{t("stock.seatColumn")}</th>
               <th scope="col">{t("stock.reserved")}</th>
               <th scope="col">{t("stock.sold")}</th>
             </tr>

@@ -156,7 +156,9 @@ function SaleRow({ sale, skuLabel, onCancelled }: { sale: FlashSale; skuLabel: s
           {number(sale.remaining)}
         </td>
         <td className="num">{number(sale.reserved)}</td>
-        <td className="num">{number(sale.sold)}</td>
+        <td className="num" data-testid="sale-sold">
+          {number(sale.sold)}
+        </td>
         <td>
           <div className="actions">
             <button type="button" className="button small" disabled={busy} onClick={() => void toggle()}>

@@ -49,6 +49,23 @@ export function StockPage() {
                     <td>
                       {level.productName} · {level.skuName}
                       {level.low ? <span className="badge badge-warning">{t("stock.low")}</span> : null}
+                      {level.kind === "shared_account" ? " " : null}
+                      {level.kind === "shared_account" ? (
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-expanded={seatsOf?.skuId === level.skuId}
+                          onClick={() =>
+                            setSeatsOf(
+                              seatsOf?.skuId === level.skuId
+                                ? null
+                                : { skuId: level.skuId, label: `${level.productName} · ${level.skuName}` },
+                            )
+                          }
+                        >
+                          {t("stock.seats")}
+                        </button>
+                      ) : null}
                     </td>
                     <td className="num" data-testid="available">
                       {number(level.available)}
@@ -61,21 +78,6 @@ export function StockPage() {
                     <td className="num">{level.lowStockThreshold === null ? "—" : number(level.lowStockThreshold)}</td>
                     {can("catalog.write") ? (
                       <td>
-                        {level.kind === "shared_account" ? (
-                          <button
-                            type="button"
-                            className="button small"
-                            onClick={() =>
-                              setSeatsOf(
-                                seatsOf?.skuId === level.skuId
-                                  ? null
-                                  : { skuId: level.skuId, label: `${level.productName} · ${level.skuName}` },
-                              )
-                            }
-                          >
-                            {t("stock.seats")}
-                          </button>
-                        ) : null}{" "}
                         <button
                           type="button"
                           className="button small"
