@@ -293,4 +293,35 @@ describe("flash sales", () => {
     expect(later.status).toBe(201);
     expect(await stockOf(merchant, card.skuId)).toEqual({ available: 1, reserved: 0, sold: 0 });
   });
+
+  it("units a shard lent to a sibling that died before taking them are not lost: the lender's alarm delivers them", async () => {
+    const merchant = await createMerchant();
+    const card = await cardSkuWith(merchant, 6);
+    const sale = await createFlashSale(merchant, card.skuId, { quota: 6, shards: 2 });
+    // Shard 0 asks shard 1 for units and dies before adding them: only the lender's side happened.
+    const lent = await stockShardOf(sale.id, 1).lend(`${sale.id}:lend:1>0:lost`, 0, 2);
+    expect(lent).toHaveLength(2);
+    expect((await shardLevels(sale.id, 2)).map((level) => level.available)).toEqual([3, 1]);
+    // Asked again under the same transfer id, the lender hands over the same units, no more.
+    expect(await stockShardOf(sale.id, 1).lend(`${sale.id}:lend:1>0:lost`, 0, 2)).toEqual(lent);
+    await runDurableObjectAlarm(stockShardOf(sale.id, 1));
+    expect((await shardLevels(sale.id, 2)).map((level) => level.available)).toEqual([5, 1]);
+    // Delivered twice (the alarm again), they are added once.
+    await runInDurableObject(stockShardOf(sale.id, 1), (shard: StockShard) => shard.deliverTransfers());
+    await stockShardOf(sale.id, 0).receive(
+      {
+        saleId: sale.id,
+        merchantId: merchant.id,
+        skuId: card.skuId,
+        shards: 2,
+        perCustomerLimit: 1,
+        startsAt: 0,
+        endsAt: 0,
+        minted: false,
+      },
+      0,
+      { id: `${sale.id}:lend:1>0:lost`, units: lent },
+    );
+    expect(total(await shardLevels(sale.id, 2))).toEqual({ available: 6, reserved: 0, sold: 0 });
+  });
 });
