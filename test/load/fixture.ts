@@ -158,7 +158,9 @@ export async function buildFixture(
   const [manyUseCode] = await buy(api, slug, manyUse, 1);
   if (!manyUseCode) throw new Error("no many-use code delivered");
 
-  options.log(`stocking ${options.flashShards.length} flash sales of ${options.flashQuota} card secrets…`);
+  if (options.flashShards.length > 0) {
+    options.log(`stocking ${options.flashShards.length} flash sales of ${options.flashQuota} card secrets…`);
+  }
   const flashSales: Fixture["flashSales"] = [];
   for (const shards of options.flashShards) {
     const skuId = await product(api, adminKey, `Flash sale card, ${shards} shards`, "card_secret");
