@@ -1,4 +1,5 @@
 import { createServiceContext } from "./context";
+import { scheduleSubscriptions } from "./cron/subscriptions";
 import { scheduleSupply } from "./cron/supply";
 import { sweepOrders } from "./cron/sweep-orders";
 import { type Env, loadConfig } from "./env";
@@ -43,5 +44,6 @@ export default {
     services.log.info("orders swept", result);
     services.log.info("supply scheduled", await scheduleSupply(services, controller.scheduledTime));
     services.log.info("flash sales settled", await settleFlashSales(services, controller.scheduledTime));
+    services.log.info("subscriptions renewed", await scheduleSubscriptions(services, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

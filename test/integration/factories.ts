@@ -470,11 +470,26 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
     paymentId: pending.body.payment.id,
     partnerId: partner.id,
     redemptionId: redemption.body.id,
+    itemId: adminView.items[0].id,
   };
   const orderTokens: Record<string, string> = {
     [bought.body.id]: bought.body.accessToken,
     [pending.body.id]: pending.body.accessToken,
   };
+  // A monthly subscription, bought with a saved sandbox card.
+  const monthly = await createProduct(merchant, "voucher");
+  await call("PUT", `/v1/admin/skus/${monthly.skuId}/renewal`, {
+    token: merchant.adminKey,
+    json: { renewal: { period: "month", every: 1 } },
+  });
+  const subscribed = await placeOrder(merchant, [{ skuId: monthly.skuId, quantity: 1 }], email);
+  await pay(subscribed.body.payment.id);
+  const withSubscription = await eventually(
+    () => getOrder(merchant, subscribed.body.id, subscribed.body.accessToken),
+    (res) => res.body?.subscriptions?.length === 1,
+  );
+  ids.subscriptionId = withSubscription.body.subscriptions[0].id;
+  orderTokens[subscribed.body.id] = subscribed.body.accessToken;
   const paths = ((await call("GET", "/openapi.json")).body as { paths: OpenApiPaths }).paths;
   const has = (method: string, path: string) => Boolean(paths[path]?.[method]);
   const created = (res: ApiResponse, what: string) => {

@@ -28,6 +28,9 @@ const IDEMPOTENT: [Method, string][] = [
   ["post", "/v1/admin/redemptions/{redemptionId}/reversal"],
   ["post", "/v1/admin/desk/redemptions"],
   ["post", "/v1/admin/partners/{partnerId}/keys"],
+  ["post", "/v1/admin/orders/{orderId}/items/{itemId}/refund"],
+  ["post", "/v1/admin/subscriptions/{subscriptionId}/cancel"],
+  ["post", "/v1/shops/{shop}/orders/{orderId}/subscriptions/{subscriptionId}/cancel"],
 ];
 
 const operationsOf = (document: Pick<OpenApiDocument, "paths">) =>

@@ -1,5 +1,6 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
 import { registerCancelFlashSale } from "./admin/cancel-flash-sale";
+import { registerCancelSubscription } from "./admin/cancel-subscription";
 import { registerConfirmTotp } from "./admin/confirm-totp";
 import { registerCreateFlashSale } from "./admin/create-flash-sale";
 import { registerCreatePartner } from "./admin/create-partner";
@@ -19,6 +20,7 @@ import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
 import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
+import { registerGetSubscription } from "./admin/get-subscription";
 import { registerGetSupplierHealth } from "./admin/get-supplier-health";
 import { registerGetSupplierReconciliation } from "./admin/get-supplier-reconciliation";
 import { registerImportStock } from "./admin/import-stock";
@@ -32,14 +34,18 @@ import { registerListAdminProducts } from "./admin/list-products";
 import { registerListRedemptions } from "./admin/list-redemptions";
 import { registerListStaff } from "./admin/list-staff";
 import { registerListStock } from "./admin/list-stock";
+import { registerListSubscriptions } from "./admin/list-subscriptions";
 import { registerListSuppliers } from "./admin/list-suppliers";
 import { registerListTickets } from "./admin/list-tickets";
 import { registerRefundOrder } from "./admin/refund-order";
+import { registerRefundOrderItem } from "./admin/refund-order-item";
 import { registerRemoveStaff } from "./admin/remove-staff";
 import { registerResendOrder } from "./admin/resend-order";
 import { registerRevealDelivery } from "./admin/reveal-delivery";
 import { registerAdminReverseRedemption } from "./admin/reverse-redemption";
 import { registerRevokeApiKey } from "./admin/revoke-api-key";
+import { registerSetBundleComponents } from "./admin/set-bundle-components";
+import { registerSetSkuRenewal } from "./admin/set-sku-renewal";
 import { registerSetSkuSuppliers } from "./admin/set-sku-suppliers";
 import { registerStartTotp } from "./admin/start-totp";
 import { registerSyncSupplier } from "./admin/sync-supplier";
@@ -57,6 +63,7 @@ import { registerReverseRedemption } from "./partner/reverse-redemption";
 import { registerCompleteSandboxPayment } from "./sandbox/complete-payment";
 import { registerGetSandboxPayment } from "./sandbox/get-payment";
 import type { App } from "./shared";
+import { registerCancelShopSubscription } from "./shop/cancel-subscription";
 import { registerCreateOrder } from "./shop/create-order";
 import { registerCreateOrderLookup } from "./shop/create-order-lookup";
 import { registerCreateTicket } from "./shop/create-ticket";
@@ -138,4 +145,11 @@ export const ROUTES: ((app: App) => void)[] = [
   registerListSuppliersForReview,
   registerReviewSupplier,
   registerSupplierCallback,
+  registerSetBundleComponents,
+  registerSetSkuRenewal,
+  registerRefundOrderItem,
+  registerListSubscriptions,
+  registerGetSubscription,
+  registerCancelSubscription,
+  registerCancelShopSubscription,
 ];

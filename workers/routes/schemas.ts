@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
 import { SaleBadgeSchema } from "./flash-sale-schemas";
 import { MoneySchema } from "./shared";
+import { ComponentSchema, RenewalPlanSchema } from "./subscription-schemas";
 
 export const PolicySchema = z
   .object({
@@ -34,6 +35,13 @@ export const SkuSchema = z
     flashSale: SaleBadgeSchema.optional().openapi({
       description: "The flash sale pricing this SKU now (`open`) or the next one (`scheduled`, with its opening time)",
     }),
+    renewal: RenewalPlanSchema.nullable().openapi({
+      description: "Sold as a subscription renewing on this plan; null for a one-off purchase",
+    }),
+    components: z
+      .array(ComponentSchema)
+      .optional()
+      .openapi({ description: "Bundles only: what one bundle delivers; `available` is then its scarcest component's" }),
   })
   .openapi("Sku");
 
@@ -73,6 +81,27 @@ export const ProductSchema = z
 
 export const OrderStatusSchema = z.enum(ORDER_STATUSES as [OrderStatus, ...OrderStatus[]]);
 
+const OrderLineSchema = z.object({
+  id: z.string().openapi({ description: "The order item, for a per-item refund" }),
+  skuId: z.string(),
+  productName: z.string(),
+  skuName: z.string(),
+  kind: ProductKindSchema,
+  quantity: z.number().int(),
+  amount: MoneySchema.openapi({
+    description: "What the line cost: unit price × quantity, or a bundle component's share of its line",
+  }),
+  recipient: z
+    .string()
+    .optional()
+    .openapi({ description: "A direct top-up's recipient account, masked (138****8000)" }),
+  renewal: RenewalPlanSchema.optional().openapi({ description: "The line started a subscription on this plan" }),
+  refundedAt: z
+    .string()
+    .nullable()
+    .openapi({ description: "Refunded on its own (the order is then `partially_refunded`)" }),
+});
+
 export const OrderSchema = z
   .object({
     id: z.string(),
@@ -80,17 +109,12 @@ export const OrderSchema = z
     email: z.string(),
     total: MoneySchema,
     items: z.array(
-      z.object({
-        skuId: z.string(),
-        productName: z.string(),
-        skuName: z.string(),
-        kind: ProductKindSchema,
-        quantity: z.number().int(),
+      OrderLineSchema.extend({
         unitPrice: MoneySchema,
-        recipient: z
-          .string()
+        components: z
+          .array(OrderLineSchema)
           .optional()
-          .openapi({ description: "A direct top-up's recipient account, masked (138****8000)" }),
+          .openapi({ description: "A bundle line's components, each delivered (and refundable) on its own" }),
       }),
     ),
     payment: z

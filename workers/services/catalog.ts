@@ -1,5 +1,6 @@
 import {
   auditStatement,
+  type ComponentWithSku,
   findProductOfMerchant,
   findSkuOfMerchant,
   insertSkuStatement,
@@ -16,10 +17,18 @@ import {
   updateProductStatement,
   updateSkuStatement,
 } from "@tessera/db";
-import { type Currency, DEFAULT_POLICY, newId, type ProductKind, type RechargeTemplate } from "@tessera/domain";
+import {
+  type Currency,
+  DEFAULT_POLICY,
+  newId,
+  type ProductKind,
+  type RechargeTemplate,
+  type RenewalPlan,
+} from "@tessera/domain";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
+import { bundleAvailability, type ComponentView, componentView, contentsOf } from "./bundles";
 import { type SaleBadge, withSales } from "./flash-sale-views";
 import { rechargeTemplateFor } from "./suppliers/checkout";
 
@@ -57,6 +66,10 @@ export interface SkuView {
   lowStockThreshold: number | null;
   /** The flash sale pricing this SKU now, or the next one to open. */
   flashSale?: SaleBadge;
+  /** Sold as a subscription renewing on this plan; null for a one-off purchase. */
+  renewal: RenewalPlan | null;
+  /** A bundle's SKUs only: what one bundle delivers. */
+  components?: (ComponentView & { available: number | null })[];
 }
 
 export interface ProductView {
@@ -77,14 +90,14 @@ type SkuFields = Pick<
   SkuRow,
   "id" | "name" | "priceAmount" | "currency" | "policyUses" | "policyValidDays" | "stockAvailable" | "lowStockThreshold"
 > &
-  Partial<Pick<SkuRow, "upstreamAvailable">>;
+  Partial<Pick<SkuRow, "upstreamAvailable" | "renewalPeriod" | "renewalEvery">>;
 type ProductFields = Pick<
   ProductRow,
   "id" | "name" | "kind" | "description" | "instructions" | "imageUrl" | "listed" | "createdAt" | "rechargeTemplate"
 >;
 
-function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
-  return {
+function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields, contents: Contents = new Map()): SkuView {
+  const view: SkuView = {
     id: sku.id,
     name: sku.name,
     price: { amount: sku.priceAmount, currency: sku.currency },
@@ -95,10 +108,33 @@ function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields): SkuView {
         : (product.kind === "card_secret" || product.kind === "shared_account" ? sku.stockAvailable : 0) +
           (sku.upstreamAvailable ?? 0),
     lowStockThreshold: sku.lowStockThreshold,
+    renewal: sku.renewalPeriod ? { period: sku.renewalPeriod, every: sku.renewalEvery ?? 1 } : null,
   };
+  if (product.kind !== "bundle") return view;
+  // A bundle is on sale while its components are: each component as the catalog sees it.
+  const components = (contents.get(sku.id) ?? []).map((row) => ({
+    ...componentView(row),
+    available: skuView(row.product, row.sku).available,
+  }));
+  return { ...view, components, available: bundleAvailability(components) };
 }
 
-function toView(product: ProductFields, rows: SkuFields[]): ProductView {
+/** Bundle SKUs' components, by bundle SKU id. */
+type Contents = Map<string, ComponentWithSku[]>;
+
+async function contentsFor(
+  ctx: ServiceContext,
+  merchantId: string,
+  products: { product: ProductFields; skus: SkuFields[] }[],
+) {
+  return contentsOf(
+    ctx,
+    merchantId,
+    products.filter(({ product }) => product.kind === "bundle").flatMap(({ skus }) => skus.map((sku) => sku.id)),
+  );
+}
+
+function toView(product: ProductFields, rows: SkuFields[], contents: Contents = new Map()): ProductView {
   return {
     id: product.id,
     name: product.name,
@@ -109,7 +145,7 @@ function toView(product: ProductFields, rows: SkuFields[]): ProductView {
     listed: product.listed,
     ...(product.rechargeTemplate ? { recharge: product.rechargeTemplate } : {}),
     createdAt: new Date(product.createdAt).toISOString(),
-    skus: rows.map((sku) => skuView(product, sku)),
+    skus: rows.map((sku) => skuView(product, sku, contents)),
   };
 }
 
@@ -172,7 +208,8 @@ export async function listProducts(
   options: { listedOnly: boolean; limit: number; cursor?: string | undefined },
 ): Promise<{ data: ProductView[]; nextCursor: string | null }> {
   const page = await listProductsPage(ctx.db, merchantId, options);
-  const data = page.data.map(({ product, skus }) => toView(product, skus));
+  const contents = await contentsFor(ctx, merchantId, page.data);
+  const data = page.data.map(({ product, skus }) => toView(product, skus, contents));
   return { data: await withSales(ctx, merchantId, data), nextCursor: page.nextCursor };
 }
 
@@ -185,8 +222,9 @@ export async function getProduct(
 ): Promise<ProductView> {
   const found = await findProductOfMerchant(ctx.db, merchantId, productId);
   if (!found || (options.listedOnly && !found.product.listed)) throw new ApiError("not_found", "No such product");
-  const [view] = await withSales(ctx, merchantId, [toView(found.product, found.skus)]);
-  return view as ProductView;
+  const view = toView(found.product, found.skus, await contentsFor(ctx, merchantId, [found]));
+  const [withSale] = await withSales(ctx, merchantId, [view]);
+  return withSale as ProductView;
 }
 
 export async function updateProduct(
@@ -218,7 +256,7 @@ export async function updateProduct(
       auditEntry(caller, "product.updated", productId, { fields: Object.keys(changes) }, now),
     ),
   ]);
-  return toView({ ...found.product, ...changes }, found.skus);
+  return toView({ ...found.product, ...changes }, found.skus, await contentsFor(ctx, caller.merchantId, [found]));
 }
 
 export async function addSku(
@@ -264,7 +302,11 @@ export async function updateSku(
       }),
     ),
   ]);
-  return skuView(found.product, { ...found.sku, ...changes });
+  return skuView(
+    found.product,
+    { ...found.sku, ...changes },
+    await contentsFor(ctx, caller.merchantId, [{ product: found.product, skus: [found.sku] }]),
+  );
 }
 
 /** A SKU with its product, only if it belongs to this merchant: a foreign id reads as missing. */

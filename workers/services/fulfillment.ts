@@ -4,9 +4,11 @@ import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tes
 import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import type { StockUnit } from "../objects/stock-keeper";
+import { linesBySku, shareUnits } from "./bundles";
 import { commitSaleItem } from "./flash-sales";
 import { completeRefund, refundUndeliverable } from "./refunds";
 import { isStocked, stockKeeper } from "./stock";
+import { startSubscriptions } from "./subscriptions/start";
 import { hasSuppliers, itemsSentUpstream, sourceLine } from "./suppliers/upstream";
 
 type ItemRow = typeof orderItems.$inferSelect;
@@ -41,29 +43,35 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
     ? await itemsSentUpstream(ctx, orderId)
     : new Set<string>();
   // A line bought in a flash sale commits in the sale's shard (a voucher's slot, before minting).
-  for (const item of items.filter((line) => isStocked(line.kind) || line.flashSaleId !== null)) {
-    // A line once sent to a supplier stays with it, so it is never served twice.
-    if (sentUpstream.has(item.id)) {
-      upstream.push(item);
-      continue;
+  for (const item of items) {
+    if (item.flashSaleId === null) continue;
+    const result = await commitSaleItem(ctx, orderId, { ...item, flashSaleId: item.flashSaleId });
+    if (!result.ok) {
+      await refundUndeliverable(ctx, orderId, "insufficient_stock");
+      return { status: "refunded" };
     }
-    const result =
-      item.flashSaleId !== null
-        ? await commitSaleItem(ctx, orderId, { ...item, flashSaleId: item.flashSaleId })
-        : await stockKeeper(ctx, item.skuId).commit(
-            { merchantId: order.merchantId, skuId: item.skuId },
-            orderId,
-            item.quantity,
-          );
-    if (!result.ok && item.flashSaleId === null && (await hasSuppliers(ctx, order.merchantId, item.skuId))) {
-      upstream.push(item);
+    committed.set(item.id, result.units);
+  }
+  const cards = items.filter((line) => isStocked(line.kind) && line.flashSaleId === null);
+  // A line once sent to a supplier stays with it, so it is never served twice.
+  upstream.push(...cards.filter((item) => sentUpstream.has(item.id)));
+  // Lines of one SKU (on its own and inside bundles) share the order's one reservation of it.
+  for (const group of linesBySku(cards.filter((item) => !sentUpstream.has(item.id)))) {
+    const skuId = group[0]?.skuId ?? "";
+    const result = await stockKeeper(ctx, skuId).commit(
+      { merchantId: order.merchantId, skuId },
+      orderId,
+      group.reduce((total, item) => total + item.quantity, 0),
+    );
+    if (!result.ok && (await hasSuppliers(ctx, order.merchantId, skuId))) {
+      upstream.push(...group);
       continue;
     }
     if (!result.ok) {
       await refundUndeliverable(ctx, orderId, "insufficient_stock");
       return { status: "refunded" };
     }
-    committed.set(item.id, result.units);
+    for (const [itemId, units] of shareUnits(group, result.units)) committed.set(itemId, units);
   }
   const sourced = new Map<string, NewDelivery[]>();
   const outcomes = await Promise.all(upstream.map((item) => sourceLine(ctx, order, item)));
@@ -122,6 +130,9 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
         });
       }),
   );
+
+  // Before the order counts as delivered, so a failure here is retried with the delivery.
+  await startSubscriptions(ctx, order, items);
 
   const done = Date.now();
   const moved = await ctx.db

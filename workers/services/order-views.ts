@@ -14,6 +14,22 @@ export function deliveryContext(row: Pick<DeliveryRow, "merchantId" | "skuId" | 
   return row.codeId ? `code:${row.merchantId}:${row.skuId}` : `unit:${row.merchantId}:${row.skuId}`;
 }
 
+/** What a line cost (a bundle component: its share of the bundle line) and whether it was refunded on its own. */
+function lineView(item: ItemRow) {
+  return {
+    id: item.id,
+    skuId: item.skuId,
+    productName: item.productName,
+    skuName: item.skuName,
+    kind: item.kind,
+    quantity: item.quantity,
+    amount: { amount: item.allocatedAmount ?? item.unitAmount * item.quantity, currency: item.currency },
+    ...(item.recipientMasked ? { recipient: item.recipientMasked } : {}),
+    ...(item.renewalPeriod ? { renewal: { period: item.renewalPeriod, every: item.renewalEvery ?? 1 } } : {}),
+    refundedAt: iso(item.refundedAt),
+  };
+}
+
 export function orderView(
   order: OrderRow,
   items: ItemRow[],
@@ -25,15 +41,16 @@ export function orderView(
     status: order.status,
     email: order.email,
     total: { amount: order.totalAmount, currency: order.currency },
-    items: items.map((item) => ({
-      skuId: item.skuId,
-      productName: item.productName,
-      skuName: item.skuName,
-      kind: item.kind,
-      quantity: item.quantity,
-      unitPrice: { amount: item.unitAmount, currency: item.currency },
-      ...(item.recipientMasked ? { recipient: item.recipientMasked } : {}),
-    })),
+    items: items
+      .filter((item) => item.parentItemId === null)
+      .map((item) => {
+        const components = items.filter((component) => component.parentItemId === item.id);
+        return {
+          ...lineView(item),
+          unitPrice: { amount: item.unitAmount, currency: item.currency },
+          ...(components.length > 0 ? { components: components.map(lineView) } : {}),
+        };
+      }),
     payment: payment ? { id: payment.id, provider: payment.provider, status: payment.status, checkoutUrl } : null,
     createdAt: iso(order.createdAt),
     expiresAt: iso(order.reservationExpiresAt),

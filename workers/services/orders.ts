@@ -6,9 +6,11 @@ import {
   listOrdersPage,
   notificationStatement,
   type OrderDetail,
+  type OrderItemRow,
   type OrderStatus,
   orderStatements,
   recordAudit,
+  renewalOpenedByToken,
   runAtomic,
   stockLevelStatement,
 } from "@tessera/db";
@@ -17,16 +19,20 @@ import { SandboxProvider } from "@tessera/payments";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry, audited } from "./audit";
+import { componentItemRows, expandBundles, stockDemand } from "./bundles";
 import { skuOfMerchant } from "./catalog";
 import { reserveSaleLines } from "./flash-sales";
 import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { enforceLimits, hashedKey } from "./rate-limits";
-import { isStocked, stockKeeper } from "./stock";
+import { stockKeeper } from "./stock";
+import { subscriptionsForOrder } from "./subscriptions/views";
 import { prepareSupplyLines, upstreamCovers } from "./suppliers/checkout";
 
 export interface NewOrder {
   email: string;
   items: { skuId: string; quantity: number; recipient?: Record<string, string> | undefined }[];
+  /** The buyer's IANA time zone: a subscription bought in this order renews on its calendar. */
+  timeZone?: string | undefined;
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number };
@@ -72,7 +78,15 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
   const orderId = newId("order", now);
   const paymentId = newId("payment", now);
   const ttl = ctx.config.reservationTtlMs;
-  const recipients = await prepareSupplyLines(ctx, merchant.id, orderId, lines, input.items);
+  // A bundle line is delivered by its components; a top-up among them takes the bundle line's recipient.
+  const components = await expandBundles(ctx, merchant.id, orderId, lines, input.items);
+  const recipients = await prepareSupplyLines(
+    ctx,
+    merchant.id,
+    orderId,
+    lines.filter((line) => line.product.kind !== "bundle"),
+    input.items,
+  );
   // Lines of a SKU on flash sale are priced and reserved by the sale (all or nothing), first.
   const onSale = await reserveSaleLines(ctx, merchant.id, lines, {
     orderId,
@@ -80,7 +94,7 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     ttlMs: ttl,
     now,
   });
-  const stocked = lines.filter((line) => isStocked(line.product.kind) && !onSale.sales.has(line.sku.id));
+  const stocked = stockDemand([...lines.filter((line) => !onSale.sales.has(line.sku.id)), ...components]);
 
   const reservations = await Promise.all(
     stocked.map((line) =>
@@ -132,8 +146,9 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     paidAt: null,
     fulfilledAt: null,
     refundedAt: null,
+    timeZone: input.timeZone ?? null,
   };
-  const itemRows = lines.map((line) => ({
+  const itemRows: OrderItemRow[] = lines.map((line) => ({
     id: newId("orderItem", now),
     orderId,
     merchantId: merchant.id,
@@ -149,8 +164,14 @@ export async function createOrder(ctx: ServiceContext, slug: string, input: NewO
     instructions: line.product.instructions,
     recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
     recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,
+    parentItemId: null,
+    allocatedAmount: unitAmount(line) * line.quantity,
+    refundedAt: null,
+    renewalPeriod: line.sku.renewalPeriod,
+    renewalEvery: line.sku.renewalEvery,
     ...onSale.itemFields(line.sku.id),
   }));
+  itemRows.push(...componentItemRows(components, itemRows, orderId, merchant.id, now));
   const paymentRow = {
     id: paymentId,
     merchantId: merchant.id,
@@ -199,7 +220,9 @@ export async function orderForToken(
   const tokenHash = await sha256Hex(accessToken);
   if (
     !(await timingSafeEqual(tokenHash, found.order.accessTokenHash)) &&
-    !(await hasAccessToken(ctx.db, merchant.id, orderId, tokenHash, Date.now()))
+    !(await hasAccessToken(ctx.db, merchant.id, orderId, tokenHash, Date.now())) &&
+    // A subscription's renewal orders open with the token of the order that started it.
+    !(await renewalOpenedByToken(ctx.db, merchant.id, orderId, tokenHash, Date.now()))
   ) {
     throw missing();
   }
@@ -209,10 +232,11 @@ export async function orderForToken(
 /** The buyer's order page, with the codes once delivered. */
 export async function getShopOrder(ctx: ServiceContext, slug: string, orderId: string, accessToken: string) {
   const found = await orderForToken(ctx, slug, orderId, accessToken);
-  const visible = found.order.status === "fulfilled";
+  const visible = found.order.status === "fulfilled" || found.order.status === "partially_refunded";
   return {
     ...orderView(found.order, found.items, found.payment, null),
     deliveries: visible ? await revealDeliveries(ctx, found.deliveries, found.items) : [],
+    subscriptions: await subscriptionsForOrder(ctx, found.order.merchantId, orderId),
   };
 }
 
@@ -335,7 +359,9 @@ export async function revealDelivery(ctx: ServiceContext, caller: AdminCaller, o
 export async function resendDelivery(ctx: ServiceContext, caller: AdminCaller, orderId: string) {
   const found = await findOrder(ctx.db, caller.merchantId, orderId);
   if (!found) throw new ApiError("not_found", "No such order");
-  if (found.order.status !== "fulfilled") throw new ApiError("conflict", "Only a delivered order can be sent again");
+  if (found.order.status !== "fulfilled" && found.order.status !== "partially_refunded") {
+    throw new ApiError("conflict", "Only a delivered order can be sent again");
+  }
   const now = Date.now();
   const notificationId = newId("notification", now);
   await runAtomic(ctx.db, [

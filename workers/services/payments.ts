@@ -7,6 +7,7 @@ import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { fulfillOrder } from "./fulfillment";
 import { releaseOrderStock } from "./refunds";
+import { savedMethodStatements } from "./subscriptions/payment-methods";
 
 export function sandboxProvider(ctx: ServiceContext): SandboxProvider {
   return new SandboxProvider(ctx.config.sandboxWebhookSecret);
@@ -34,6 +35,7 @@ export async function applyPaymentEvent(
   const [recorded] = await runAtomic(ctx.db, [
     webhookEventStatement(ctx.db, { provider, eventId: event.id, type: event.type, receivedAt: now }),
     ...paymentTransition(ctx, payment, event, now),
+    ...(await savedMethodStatements(ctx, payment, event, now)),
   ]);
   const duplicate = recorded.length === 0;
   const order = await ctx.db.select({ status: orders.status }).from(orders).where(eq(orders.id, payment.orderId)).get();

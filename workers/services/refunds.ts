@@ -4,6 +4,7 @@ import {
   guardedAuditStatement,
   isGuardRefusal,
   ledgerEntryStatement,
+  refundedItemsTotal,
   runAtomic,
 } from "@tessera/db";
 import { deliveries, orders, payments } from "@tessera/db/schema";
@@ -14,6 +15,7 @@ import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { releaseOrderStock } from "./order-stock";
 import { sandboxProvider } from "./payments";
+import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
 
 export { releaseOrderStock } from "./order-stock";
 
@@ -110,6 +112,7 @@ export async function completeRefund(ctx: ServiceContext, orderId: string): Prom
   // Units of an order that was delivered were seen by the buyer: they stay sold (a shared
   // account's seat is freed either way).
   await releaseOrderStock(ctx, orderId, { includeCommitted: true, delivered: order.fulfilledAt !== null });
+  await stopSubscriptionsOfRefund(ctx, order.merchantId, orderId);
   await settleRefund(ctx, orderId);
 }
 
@@ -121,21 +124,29 @@ export async function settleRefund(ctx: ServiceContext, orderId: string): Promis
     .where(and(eq(payments.orderId, orderId), eq(payments.status, "succeeded")))
     .get();
   if (!payment) return;
-  await sandboxProvider(ctx).refund(payment.id, { amount: payment.amount, currency: payment.currency });
+  // Lines refunded one by one already gave their share back (with their own ledger rows).
+  const remaining = payment.amount - (await refundedItemsTotal(ctx.db, orderId));
+  if (remaining > 0) {
+    await sandboxProvider(ctx).refund(payment.id, { amount: remaining, currency: payment.currency });
+  }
   const now = Date.now();
   await runAtomic(ctx.db, [
     ctx.db
       .update(payments)
       .set({ status: "refunded", updatedAt: now })
       .where(and(eq(payments.id, payment.id), eq(payments.status, "succeeded"))),
-    ledgerEntryStatement(ctx.db, payment.merchantId, {
-      id: newId("ledgerEntry", now),
-      orderId,
-      paymentId: payment.id,
-      kind: "refund",
-      amount: -payment.amount,
-      currency: payment.currency,
-      createdAt: now,
-    }),
+    ...(remaining > 0
+      ? [
+          ledgerEntryStatement(ctx.db, payment.merchantId, {
+            id: newId("ledgerEntry", now),
+            orderId,
+            paymentId: payment.id,
+            kind: "refund",
+            amount: -remaining,
+            currency: payment.currency,
+            createdAt: now,
+          }),
+        ]
+      : []),
   ]);
 }

@@ -1,4 +1,11 @@
-import { type Currency, PRODUCT_KINDS, type RechargeTemplate } from "@tessera/domain";
+import {
+  type Currency,
+  PRODUCT_KINDS,
+  RENEWAL_PERIODS,
+  type RechargeTemplate,
+  SUBSCRIPTION_STATUSES,
+} from "@tessera/domain";
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const createdAt = () => integer("created_at").notNull();
@@ -140,6 +147,9 @@ export const skus = sqliteTable(
     lowStockThreshold: integer("low_stock_threshold"),
     /** Units the SKU's healthy, approved suppliers offered at their last sync. */
     upstreamAvailable: integer("upstream_available").notNull().default(0),
+    /** Sold as a subscription renewing every `renewalEvery` of these periods; null for a one-off purchase. */
+    renewalPeriod: text("renewal_period", { enum: RENEWAL_PERIODS }),
+    renewalEvery: integer("renewal_every"),
     createdAt: createdAt(),
   },
   (t) => [index("skus_product").on(t.productId), index("skus_merchant").on(t.merchantId)],
@@ -154,7 +164,7 @@ export const orders = sqliteTable(
       .references(() => merchants.id),
     email: text("email").notNull(),
     status: text("status", {
-      enum: ["awaiting_payment", "payment_failed", "expired", "paid", "fulfilled", "refunded"],
+      enum: ["awaiting_payment", "payment_failed", "expired", "paid", "fulfilled", "partially_refunded", "refunded"],
     }).notNull(),
     totalAmount: integer("total_amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),
@@ -166,6 +176,8 @@ export const orders = sqliteTable(
     paidAt: integer("paid_at"),
     fulfilledAt: integer("fulfilled_at"),
     refundedAt: integer("refunded_at"),
+    /** The buyer's IANA time zone, as the shop sent it: subscription periods follow its calendar. */
+    timeZone: text("time_zone"),
   },
   (t) => [
     index("orders_merchant_created").on(t.merchantId, t.id),
@@ -198,6 +210,15 @@ export const orderItems = sqliteTable(
     /** A direct top-up's recipient account, sealed by the vault, and the masked form shown to people. */
     recipientCiphertext: text("recipient_ciphertext"),
     recipientMasked: text("recipient_masked"),
+    /** A bundle's component: the bundle line it was bought in. Its `unitAmount` is 0; its price is `allocatedAmount`. */
+    parentItemId: text("parent_item_id"),
+    /** What this line cost the buyer, in minor units: a component's share of its bundle line, else unit × quantity. */
+    allocatedAmount: integer("allocated_amount"),
+    /** Refunded on its own (a per-item refund); the order as a whole may still be delivered. */
+    refundedAt: integer("refunded_at"),
+    /** The SKU's subscription plan when bought (the line starts a subscription); null on renewal orders. */
+    renewalPeriod: text("renewal_period", { enum: RENEWAL_PERIODS }),
+    renewalEvery: integer("renewal_every"),
     /** The flash sale the line was bought in (at its price); its reservation lives in that sale's shard. */
     flashSaleId: text("flash_sale_id"),
     flashSaleShard: integer("flash_sale_shard"),
@@ -320,10 +341,13 @@ export const ledgerEntries = sqliteTable(
     kind: text("kind", { enum: ["payment", "refund"] }).notNull(),
     amount: integer("amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),
+    /** The order item a per-item refund gave back; null for movements of the whole payment. */
+    itemId: text("item_id"),
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("ledger_payment_kind").on(t.paymentId, t.kind),
+    uniqueIndex("ledger_payment_kind").on(t.paymentId, t.kind).where(sql`item_id IS NULL`),
+    uniqueIndex("ledger_item_kind").on(t.itemId, t.kind).where(sql`item_id IS NOT NULL`),
     index("ledger_merchant").on(t.merchantId),
     index("ledger_merchant_created").on(t.merchantId, t.createdAt),
   ],
@@ -361,16 +385,29 @@ export const orderAccessTokens = sqliteTable(
   (t) => [index("order_access_tokens_order").on(t.orderId)],
 );
 
-/** Messages owed to a buyer (the delivery e-mail, again on request); a sender drains `queued`. */
+/**
+ * Messages owed to a buyer (the delivery e-mail, again on request; a subscription's renewal,
+ * failed charge, lapse and cancellation); a sender drains `queued`.
+ */
 export const notifications = sqliteTable(
   "notifications",
   {
     id: text("id").primaryKey(),
     merchantId: text("merchant_id").notNull(),
-    kind: text("kind", { enum: ["delivery"] }).notNull(),
+    kind: text("kind", {
+      enum: [
+        "delivery",
+        "subscription_renewed",
+        "subscription_payment_failed",
+        "subscription_lapsed",
+        "subscription_canceled",
+      ],
+    }).notNull(),
     orderId: text("order_id")
       .notNull()
       .references(() => orders.id),
+    /** The subscription a subscription notice is about. */
+    subscriptionId: text("subscription_id"),
     email: text("email").notNull(),
     status: text("status", { enum: ["queued", "sent", "failed"] }).notNull(),
     createdAt: createdAt(),
@@ -563,6 +600,160 @@ export const supplierReconciliations = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.supplierId, t.day] })],
+);
+
+// ---- Bundles and subscriptions (周期购) ----
+
+/** What one bundle SKU delivers: each component a SKU of the same merchant, with a quantity. */
+export const bundleComponents = sqliteTable(
+  "bundle_components",
+  {
+    bundleSkuId: text("bundle_sku_id")
+      .notNull()
+      .references(() => skus.id),
+    componentSkuId: text("component_sku_id")
+      .notNull()
+      .references(() => skus.id),
+    merchantId: text("merchant_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    /** Where the component sits in the bundle, as the merchant listed it. */
+    position: integer("position").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bundleSkuId, t.componentSkuId] }),
+    index("bundle_components_component").on(t.componentSkuId),
+  ],
+);
+
+/**
+ * A payment method the provider saved at checkout for off-session charges. The provider's
+ * token can charge the customer, so it is sealed by the vault; `label` is what people see.
+ */
+export const paymentMethods = sqliteTable("payment_methods", {
+  id: text("id").primaryKey(),
+  merchantId: text("merchant_id").notNull(),
+  /** The payment it was saved with; one method per payment. */
+  paymentId: text("payment_id")
+    .notNull()
+    .unique()
+    .references(() => payments.id),
+  provider: text("provider").notNull(),
+  tokenCiphertext: text("token_ciphertext").notNull(),
+  label: text("label").notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * One subscription line of a paid order, renewing every period until cancelled or lapsed.
+ * Period 0 is the one the first order paid for; period n starts `n × plan` after the anchor.
+ * The price, plan and quantity are those agreed at purchase; later SKU edits do not change them.
+ */
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    skuId: text("sku_id")
+      .notNull()
+      .references(() => skus.id),
+    sourceOrderId: text("source_order_id")
+      .notNull()
+      .references(() => orders.id),
+    sourceItemId: text("source_item_id").notNull().unique(),
+    email: text("email").notNull(),
+    productName: text("product_name").notNull(),
+    skuName: text("sku_name").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitAmount: integer("unit_amount").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    period: text("period", { enum: RENEWAL_PERIODS }).notNull(),
+    every: integer("every").notNull(),
+    timeZone: text("time_zone").notNull(),
+    anchorAt: integer("anchor_at").notNull(),
+    currentPeriod: integer("current_period").notNull(),
+    currentPeriodStart: integer("current_period_start").notNull(),
+    currentPeriodEnd: integer("current_period_end").notNull(),
+    status: text("status", { enum: SUBSCRIPTION_STATUSES }).notNull(),
+    /** When the cron renews it next; null while a renewal is in flight and once it no longer renews. */
+    nextRenewalAt: integer("next_renewal_at"),
+    paymentMethodId: text("payment_method_id").references(() => paymentMethods.id),
+    /** The saved method as people see it (`Visa •••• 4242`). */
+    paymentMethodLabel: text("payment_method_label"),
+    /** A top-up subscription's recipient account, sealed by the vault, and its masked form. */
+    recipientCiphertext: text("recipient_ciphertext"),
+    recipientMasked: text("recipient_masked"),
+    canceledAt: integer("canceled_at"),
+    /** `customer`, or the staff actor who cancelled it. */
+    canceledBy: text("canceled_by"),
+    lapsedAt: integer("lapsed_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("subscriptions_merchant").on(t.merchantId, t.id),
+    index("subscriptions_due").on(t.status, t.nextRenewalAt),
+    index("subscriptions_source_order").on(t.sourceOrderId),
+  ],
+);
+
+/**
+ * The renewal of one period of a subscription: its order, and its charge attempts. Unique per
+ * subscription and period, so however often the cron runs a period is renewed once.
+ */
+export const subscriptionRenewals = sqliteTable(
+  "subscription_renewals",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    subscriptionId: text("subscription_id")
+      .notNull()
+      .references(() => subscriptions.id),
+    period: integer("period").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .unique()
+      .references(() => orders.id),
+    /** charging: an attempt is under way; failed: waiting for its retry; then succeeded, lapsed or canceled. */
+    status: text("status", { enum: ["charging", "failed", "succeeded", "lapsed", "canceled"] }).notNull(),
+    attempts: integer("attempts").notNull(),
+    nextAttemptAt: integer("next_attempt_at"),
+    lastFailure: text("last_failure"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("subscription_renewals_period").on(t.subscriptionId, t.period),
+    index("subscription_renewals_due").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/**
+ * A subscription's history, one row per thing that happened to it. Unique per period, kind and
+ * attempt: the row is written in the same batch as the change (and the customer's notice), so
+ * a change applied twice fails the second batch and notifies once.
+ */
+export const subscriptionEvents = sqliteTable(
+  "subscription_events",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    subscriptionId: text("subscription_id")
+      .notNull()
+      .references(() => subscriptions.id),
+    period: integer("period").notNull(),
+    kind: text("kind", { enum: ["renewed", "payment_failed", "lapsed", "canceled"] }).notNull(),
+    attempt: integer("attempt").notNull(),
+    orderId: text("order_id"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("subscription_events_once").on(t.subscriptionId, t.period, t.kind, t.attempt),
+    index("subscription_events_subscription").on(t.subscriptionId, t.id),
+  ],
 );
 
 // ---- Flash sales: a time-boxed price and quota for one SKU, its stock in sharded objects ----

@@ -77,6 +77,8 @@ export async function makeProduct(
       stockVersion: 0,
       lowStockThreshold: null,
       upstreamAvailable: 0,
+      renewalPeriod: null,
+      renewalEvery: null,
       createdAt: now,
     }),
   );

@@ -24,6 +24,10 @@ export const ID_PREFIXES = {
   supplier: "sup",
   supplierOrder: "spo",
   supplierSettlement: "sst",
+  subscription: "sub",
+  subscriptionRenewal: "srn",
+  subscriptionEvent: "sev",
+  paymentMethod: "pmt",
   request: "req",
   flashSale: "fls",
 } as const;

@@ -1,4 +1,5 @@
 export * from "./base32";
+export * from "./bundle";
 export * from "./code-format";
 export * from "./code-policy";
 export * from "./crypto";
@@ -10,5 +11,7 @@ export * from "./permissions";
 export * from "./product-kinds";
 export * from "./recipient";
 export * from "./redemption-id";
+export * from "./renewal-period";
+export * from "./subscription-state";
 export * from "./totp";
 export * from "./zoned-time";

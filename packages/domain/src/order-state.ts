@@ -1,13 +1,16 @@
 /**
  * The order lifecycle. A late payment may revive an expired or failed order (it is then
- * delivered if stock remains, refunded otherwise); nothing leaves `refunded`.
+ * delivered if stock remains, refunded otherwise); a delivered order whose items are refunded
+ * one at a time is `partially_refunded` until the last one (or the whole order) is refunded;
+ * nothing leaves `refunded`.
  */
 export const ORDER_TRANSITIONS = {
   awaiting_payment: ["paid", "expired", "payment_failed"],
   payment_failed: ["paid", "expired"],
   expired: ["paid"],
   paid: ["fulfilled", "refunded"],
-  fulfilled: ["refunded"],
+  fulfilled: ["partially_refunded", "refunded"],
+  partially_refunded: ["refunded"],
   refunded: [],
 } as const satisfies Record<string, readonly string[]>;
 

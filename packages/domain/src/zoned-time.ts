@@ -35,7 +35,8 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-function wallClock(instant: number, timeZone: string) {
+/** The wall clock a zone shows at `instant`, to the second. */
+export function wallClock(instant: number, timeZone: string) {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
@@ -44,7 +45,7 @@ function wallClock(instant: number, timeZone: string) {
 }
 
 /** How far the zone's wall clock is ahead of UTC at `instant`. */
-function offsetAt(instant: number, timeZone: string): number {
+export function offsetAt(instant: number, timeZone: string): number {
   const clock = wallClock(instant, timeZone);
   const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
   return asUtc - Math.floor(instant / 1000) * 1000;

@@ -12,6 +12,8 @@ const ALLOWED = new Set([
   "paid→fulfilled",
   "paid→refunded",
   "fulfilled→refunded",
+  "fulfilled→partially_refunded",
+  "partially_refunded→refunded",
 ]);
 
 const PAIRS = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as const));
@@ -31,9 +33,9 @@ function reachableFrom(start: OrderStatus): Set<OrderStatus> {
 }
 
 describe("order lifecycle", () => {
-  test("the statuses are exactly the six of the design", () => {
+  test("the statuses are exactly the seven of the design", () => {
     expect([...ORDER_STATUSES].sort()).toEqual(
-      ["awaiting_payment", "expired", "fulfilled", "paid", "payment_failed", "refunded"].sort(),
+      ["awaiting_payment", "expired", "fulfilled", "paid", "payment_failed", "partially_refunded", "refunded"].sort(),
     );
   });
 
@@ -61,8 +63,12 @@ describe("order lifecycle", () => {
     expect(predecessorsOf("paid").sort()).toEqual(["awaiting_payment", "expired", "payment_failed"]);
   });
 
-  test("only a paid or fulfilled order can be refunded", () => {
-    expect(predecessorsOf("refunded").sort()).toEqual(["fulfilled", "paid"]);
+  test("only a paid, fulfilled or partially refunded order can be refunded", () => {
+    expect(predecessorsOf("refunded").sort()).toEqual(["fulfilled", "paid", "partially_refunded"]);
+  });
+
+  test("only a delivered order has items refunded one at a time", () => {
+    expect(predecessorsOf("partially_refunded")).toEqual(["fulfilled"]);
   });
 
   test("every status is reachable from a new order, and every order can still end refunded", () => {

@@ -7,6 +7,10 @@ export interface PaymentEvent {
   paymentId: string;
   amount: Money;
   occurredAt: number;
+  /** A payment method the provider saved with a successful payment, for off-session charges. */
+  paymentMethod?: { token: string; label: string } | undefined;
+  /** Why a payment failed, in the provider's words (`card_declined`…). */
+  failureCode?: string | undefined;
 }
 
 export interface CheckoutRequest {
@@ -29,5 +33,6 @@ export interface PaymentProvider {
     signatureHeader: string | null,
     nowSeconds: number,
   ): Promise<{ ok: true; event: PaymentEvent } | { ok: false; reason: string }>;
-  refund(paymentId: string, amount: Money): Promise<{ refundId: string }>;
+  /** Gives `amount` of a payment back; `idempotencyKey` tells one partial refund of it from another. */
+  refund(paymentId: string, amount: Money, idempotencyKey?: string): Promise<{ refundId: string }>;
 }

@@ -1,6 +1,7 @@
 import { type Money, newId } from "@tessera/domain";
 import { z } from "zod";
 import type { CheckoutRequest, PaymentEvent, PaymentProvider } from "./provider";
+import { attemptEventId, type DeclineCode, SandboxVault, type SavedMethod } from "./saved-methods";
 import { signPayload, verifySignature } from "./signature";
 
 export const SANDBOX_PROVIDER = "sandbox";
@@ -13,6 +14,8 @@ const EventSchema = z.object({
     paymentId: z.string().min(1).max(100),
     amount: z.number().int().nonnegative(),
     currency: z.enum(["CNY", "USD", "EUR", "HKD", "JPY", "GBP"]),
+    paymentMethod: z.object({ token: z.string().min(1).max(600), label: z.string().min(1).max(100) }).optional(),
+    failureCode: z.string().min(1).max(64).optional(),
   }),
 });
 
@@ -50,6 +53,8 @@ export class SandboxProvider implements PaymentProvider {
       paymentId: body.data.paymentId,
       amount: { amount: body.data.amount, currency: body.data.currency },
       occurredAt: body.created * 1000,
+      paymentMethod: body.data.paymentMethod,
+      failureCode: body.data.failureCode,
     };
     return { ok: true as const, event };
   }
@@ -58,8 +63,8 @@ export class SandboxProvider implements PaymentProvider {
    * The sandbox keeps no money, so a refund only needs a stable answer: the refund id is derived
    * from the payment id, as a real provider's idempotency key would make it.
    */
-  async refund(paymentId: string, _amount: Money): Promise<{ refundId: string }> {
-    return { refundId: `sbx_re_${paymentId}` };
+  async refund(paymentId: string, _amount: Money, idempotencyKey?: string): Promise<{ refundId: string }> {
+    return { refundId: `sbx_re_${idempotencyKey ?? paymentId}` };
   }
 
   /** Builds and signs the webhook for an outcome; the caller posts it to the webhook URL. */
@@ -67,14 +72,51 @@ export class SandboxProvider implements PaymentProvider {
     type: SandboxEventBody["type"],
     payment: { id: string; amount: number; currency: SandboxEventBody["data"]["currency"] },
     now: number = Date.now(),
+    extra: { eventId?: string; paymentMethod?: SavedMethod; failureCode?: DeclineCode } = {},
   ): Promise<{ body: string; signature: string; eventId: string }> {
-    const eventId = `sbx_evt_${newId("event").slice(4)}`;
+    const eventId = extra.eventId ?? `sbx_evt_${newId("event").slice(4)}`;
     const body = JSON.stringify({
       id: eventId,
       type,
       created: Math.floor(now / 1000),
-      data: { paymentId: payment.id, amount: payment.amount, currency: payment.currency },
+      data: {
+        paymentId: payment.id,
+        amount: payment.amount,
+        currency: payment.currency,
+        ...(extra.paymentMethod ? { paymentMethod: extra.paymentMethod } : {}),
+        ...(extra.failureCode ? { failureCode: extra.failureCode } : {}),
+      },
     } satisfies SandboxEventBody);
     return { body, signature: await signPayload(this.webhookSecret, body, Math.floor(now / 1000)), eventId };
+  }
+
+  /** Saves a test card for later charges (`null` for a number that is not a card). */
+  savePaymentMethod(card: string): Promise<SavedMethod | null> {
+    return new SandboxVault(this.webhookSecret).save(card);
+  }
+
+  /**
+   * Charges a saved method off session (a subscription's renewal). Attempt `attempt` of a
+   * payment always meets the same outcome and makes the same event, so charging an attempt
+   * again (after a crash) is recognised by the webhook as the event it already applied. A
+   * token the sandbox did not issue is refused at once, with no event.
+   */
+  async chargeSaved(
+    token: string,
+    payment: { id: string; amount: number; currency: SandboxEventBody["data"]["currency"] },
+    attempt: number,
+    now: number = Date.now(),
+  ): Promise<
+    | { ok: true; declined: DeclineCode | null; event: { body: string; signature: string; eventId: string } }
+    | { ok: false; declined: "invalid_payment_method" }
+  > {
+    const declined = await new SandboxVault(this.webhookSecret).decline(token, attempt);
+    if (declined === "invalid") return { ok: false, declined: "invalid_payment_method" };
+    const eventId = await attemptEventId(payment.id, attempt);
+    const event = await this.signedEvent(declined ? "payment.failed" : "payment.succeeded", payment, now, {
+      eventId,
+      ...(declined ? { failureCode: declined } : {}),
+    });
+    return { ok: true, declined, event };
   }
 }

@@ -60,6 +60,7 @@ describe("POST /v1/admin/products", () => {
           policy: { uses: 3, validDays: 90 },
           available: null,
           lowStockThreshold: null,
+          renewal: null,
         },
       ],
     });

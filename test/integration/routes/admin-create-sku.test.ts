@@ -47,6 +47,7 @@ describe("POST /v1/admin/products/{productId}/skus", () => {
       policy: { uses: 10, validDays: 365 },
       available: null,
       lowStockThreshold: null,
+      renewal: null,
     });
     const order = await call("POST", `/v1/shops/${merchant.slug}/orders`, {
       json: { email: "buyer@example.test", items: [{ skuId: res.body.id, quantity: 1 }] },

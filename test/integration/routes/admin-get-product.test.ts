@@ -51,6 +51,7 @@ describe("GET /v1/admin/products/{productId}", () => {
         policy: { uses: 5, validDays: 30 },
         available: null,
         lowStockThreshold: null,
+        renewal: null,
       },
     ]);
   });

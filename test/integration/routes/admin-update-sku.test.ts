@@ -47,6 +47,7 @@ describe("PATCH /v1/admin/skus/{skuId}", () => {
       policy: { uses: 1, validDays: null },
       available: 0,
       lowStockThreshold: 10,
+      renewal: null,
     });
     expect((await auditLog(merchant))[0]).toMatchObject({
       action: "sku.updated",

@@ -34,6 +34,7 @@ describe("POST /v1/sandbox/payments/{paymentId}/complete", () => {
     expect(res.body).toEqual({
       paymentId: order.payment.id,
       outcome: "succeeded",
+      paymentMethodSaved: false,
       webhook: { eventId: expect.stringMatching(/^sbx_evt_/), status: 200 },
     });
     const delivered = await eventually(
@@ -58,6 +59,42 @@ describe("POST /v1/sandbox/payments/{paymentId}/complete", () => {
         (s) => s.reserved === before.reserved,
       ),
     ).toEqual(before);
+  });
+
+  it("pays with a test card: one that declines fails the payment; an order starting a subscription saves the card", async () => {
+    const declined = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    const refused = await call("POST", path(declined.payment.id), {
+      json: { outcome: "succeeded", card: "4000 0000 0000 9995" },
+    });
+    expectJson(refused, 200);
+    expect(refused.body).toMatchObject({ outcome: "failed", paymentMethodSaved: false });
+    expect((await getOrder(merchant, declined.id, declined.accessToken)).body.status).toBe("payment_failed");
+
+    const monthly = await createProduct(merchant, "voucher");
+    await call("PUT", `/v1/admin/skus/${monthly.skuId}/renewal`, {
+      token: merchant.adminKey,
+      json: { renewal: { period: "month", every: 1 } },
+    });
+    const subscribing = (await placeOrder(merchant, [{ skuId: monthly.skuId, quantity: 1 }])).body;
+    const saved = await call("POST", path(subscribing.payment.id), {
+      json: { outcome: "succeeded", card: "5555555555554444" },
+    });
+    expect(saved.body).toMatchObject({ outcome: "succeeded", paymentMethodSaved: true });
+    const page = await eventually(
+      () => getOrder(merchant, subscribing.id, subscribing.accessToken),
+      (r) => r.body?.subscriptions?.length === 1,
+    );
+    expect(page.body.subscriptions[0].paymentMethod).toBe("Mastercard •••• 4444");
+  });
+
+  it("refuses a card number that fails the Luhn check with 400 validation_failed, paying nothing", async () => {
+    const order = (await placeOrder(merchant, [{ skuId, quantity: 1 }])).body;
+    const res = await call("POST", path(order.payment.id), {
+      json: { outcome: "succeeded", card: "4242424242424241" },
+    });
+    await route.expectProblem(res, "validation_failed");
+    expect(res.body.errors).toEqual([{ path: "card", message: "fails the Luhn check" }]);
+    expect((await getOrder(merchant, order.id, order.accessToken)).body.status).toBe("awaiting_payment");
   });
 
   it("refuses an unknown outcome with 400 validation_failed", async () => {

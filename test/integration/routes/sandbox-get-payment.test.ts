@@ -24,6 +24,7 @@ describe("GET /v1/sandbox/payments/{paymentId}", () => {
       shop: merchant.slug,
       status: "pending",
       amount: { amount: 8400, currency: "CNY" },
+      savesPaymentMethod: false,
     });
     expect(JSON.stringify(res.body)).not.toMatch(/accessToken|email/);
   });

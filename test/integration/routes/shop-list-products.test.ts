@@ -35,6 +35,7 @@ describe("GET /v1/shops/{shop}/products", () => {
         policy: { uses: 5, validDays: 30 },
         available: null,
         lowStockThreshold: null,
+        renewal: null,
       },
     ]);
     expect(res.body.data[1].skus[0]).toMatchObject({ id: card.skuId, available: 3 });

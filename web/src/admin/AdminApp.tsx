@@ -20,6 +20,7 @@ import { type Capability, can } from "./roles";
 import { SignInPage } from "./SignIn";
 import { StaffPage } from "./Staff";
 import { StockPage } from "./Stock";
+import { SubscriptionDetailPage, SubscriptionsPage } from "./Subscriptions";
 import {
   AdminContext,
   type AdminContextValue,
@@ -196,6 +197,22 @@ export function AdminApp() {
           }
         />
         <Route
+          path="subscriptions"
+          element={
+            <Guard need="orders.read">
+              <SubscriptionsPage />
+            </Guard>
+          }
+        />
+        <Route
+          path="subscriptions/:subscriptionId"
+          element={
+            <Guard need="orders.read">
+              <SubscriptionDetailPage />
+            </Guard>
+          }
+        />
+        <Route
           path="redemptions"
           element={
             <Guard need="redemptions.read">
@@ -295,6 +312,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin/stock", label: "nav.stock", need: "catalog.read" },
   { to: "/admin/flash-sales", label: "nav.flashSales", need: "catalog.read" },
   { to: "/admin/orders", label: "nav.orders", need: "orders.read" },
+  { to: "/admin/subscriptions", label: "nav.subscriptions", need: "orders.read" },
   { to: "/admin/redemptions", label: "nav.redemptions", need: "redemptions.read" },
   { to: "/admin/desk", label: "nav.desk", need: "redemptions.write" },
   { to: "/admin/tickets", label: "nav.tickets", need: "tickets.manage" },

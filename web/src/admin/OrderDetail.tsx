@@ -5,6 +5,7 @@ import { newIdempotencyKey } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { AdminOrder, MaskedDelivery } from "../lib/types";
+import { OrderLines } from "./OrderLines";
 import { useAdmin } from "./session";
 
 export function OrderDetailPage() {
@@ -68,16 +69,7 @@ export function OrderDetailPage() {
             </dl>
           </div>
 
-          <section className="card">
-            <h2>{t("orders.items")}</h2>
-            <ul className="plain-list">
-              {o.items.map((item) => (
-                <li key={item.skuId}>
-                  {item.productName} · {item.skuName} × {item.quantity} — {money(item.unitPrice)}
-                </li>
-              ))}
-            </ul>
-          </section>
+          <OrderLines order={o} onChanged={order.setData} />
 
           <section className="card">
             <h2>{t("order.payment")}</h2>
@@ -210,8 +202,8 @@ function OrderActions({
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
   const refundKey = useRef(newIdempotencyKey());
-  const refundable = can("orders.refund") && (order.status === "paid" || order.status === "fulfilled");
-  const resendable = can("orders.resend") && order.status === "fulfilled";
+  const refundable = can("orders.refund") && ["paid", "fulfilled", "partially_refunded"].includes(order.status);
+  const resendable = can("orders.resend") && (order.status === "fulfilled" || order.status === "partially_refunded");
   // After a refund nothing is left to do, but the confirmation stays in view.
   if (!refundable && !resendable && !message) return null;
 

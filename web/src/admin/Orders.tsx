@@ -14,6 +14,7 @@ export const ORDER_STATUSES: OrderStatus[] = [
   "awaiting_payment",
   "paid",
   "fulfilled",
+  "partially_refunded",
   "payment_failed",
   "expired",
   "refunded",

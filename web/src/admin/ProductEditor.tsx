@@ -8,7 +8,9 @@ import { useI18n } from "../lib/i18n";
 import type { MessageKey } from "../lib/messages";
 import { CURRENCIES, formatMajor, parseMajor } from "../lib/money";
 import type { Product, Sku } from "../lib/types";
+import { BundleComposer } from "./BundleComposer";
 import { type KindChoice, kindChoiceOf } from "./product-kinds";
+import { SkuRenewal } from "./SkuRenewal";
 import { useAdmin } from "./session";
 
 interface SkuDraft {
@@ -163,7 +165,10 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
           }),
         );
         const thresholdFailed = thresholds.some((result) => result.status === "rejected");
-        navigate("/admin/catalog", { state: { created: created.name, thresholdFailed } });
+        // A bundle is composed next, on its own page.
+        navigate(kind === "bundle" ? `/admin/catalog/${created.id}` : "/admin/catalog", {
+          state: { created: created.name, thresholdFailed },
+        });
       } else {
         const updated = await api.patch<Product>(`/v1/admin/products/${product.id}`, {
           ...fields,
@@ -207,21 +212,23 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
         <fieldset className="field" disabled={!editable || product !== null}>
           <legend>{t("catalog.kind")}</legend>
           <div className="radio-row">
-            {(["card_secret", "voucher", "count_card", "direct_recharge", "shared_account"] as const).map((kind) => (
-              <label key={kind} className="radio">
-                <input
-                  type="radio"
-                  name={`${id}-kind`}
-                  value={kind}
-                  checked={draft.kind === kind}
-                  onChange={() => set("kind", kind)}
-                />
-                <span>
-                  <strong>{t(`kind.${kind}`)}</strong>
-                  <span className="hint block">{t(`kind.${kind}.hint`)}</span>
-                </span>
-              </label>
-            ))}
+            {(["card_secret", "voucher", "count_card", "direct_recharge", "bundle", "shared_account"] as const).map(
+              (kind) => (
+                <label key={kind} className="radio">
+                  <input
+                    type="radio"
+                    name={`${id}-kind`}
+                    value={kind}
+                    checked={draft.kind === kind}
+                    onChange={() => set("kind", kind)}
+                  />
+                  <span>
+                    <strong>{t(`kind.${kind}`)}</strong>
+                    <span className="hint block">{t(`kind.${kind}.hint`)}</span>
+                  </span>
+                </label>
+              ),
+            )}
           </div>
         </fieldset>
         {draft.kind === "direct_recharge" ? (
@@ -442,7 +449,7 @@ function SkuFields({
             />
           </div>
         )
-      ) : kind === "direct_recharge" ? null : (
+      ) : kind === "direct_recharge" || kind === "bundle" ? null : (
         <div className="field narrow">
           <label htmlFor={`${id}-low`}>{t("product.lowStock")}</label>
           <input
@@ -581,29 +588,33 @@ function ExistingSku({
   };
 
   return (
-    <form onSubmit={save} className="sku-existing">
-      <p className="muted small">
-        <span className="mono">{sku.id}</span>
-        {" · "}
-        {sku.available === null ? t("catalog.minted") : t("stock.availableN", { n: number(sku.available) })}
-        {kind === "voucher" || kind === "count_card"
-          ? ` · ${t("product.usesN", { n: sku.policy.uses })}${sku.policy.validDays ? ` · ${t("product.validDaysN", { n: sku.policy.validDays })}` : ""}`
-          : ""}
-      </p>
-      <ErrorNotice error={error} />
-      <SkuFields kind={kind} draft={draft} index={0} onChange={setDraft} disabled={!editable} existing />
-      {editable ? (
-        <div className="actions">
-          <button type="submit" className="button small" disabled={busy}>
-            {t("save")}
-          </button>
-          {saved ? (
-            <span className="success-text" role="status">
-              {t("saved")}
-            </span>
-          ) : null}
-        </div>
-      ) : null}
-    </form>
+    <div className="sku-existing stack">
+      <form onSubmit={save}>
+        <p className="muted small">
+          <span className="mono">{sku.id}</span>
+          {" · "}
+          {sku.available === null ? t("catalog.minted") : t("stock.availableN", { n: number(sku.available) })}
+          {kind === "voucher" || kind === "count_card"
+            ? ` · ${t("product.usesN", { n: sku.policy.uses })}${sku.policy.validDays ? ` · ${t("product.validDaysN", { n: sku.policy.validDays })}` : ""}`
+            : ""}
+        </p>
+        <ErrorNotice error={error} />
+        <SkuFields kind={kind} draft={draft} index={0} onChange={setDraft} disabled={!editable} existing />
+        {editable ? (
+          <div className="actions">
+            <button type="submit" className="button small" disabled={busy}>
+              {t("save")}
+            </button>
+            {saved ? (
+              <span className="success-text" role="status">
+                {t("saved")}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+      </form>
+      <SkuRenewal sku={sku} editable={editable} onSaved={onSaved} />
+      {kind === "bundle" ? <BundleComposer sku={sku} editable={editable} onSaved={onSaved} /> : null}
+    </div>
   );
 }

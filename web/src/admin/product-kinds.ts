@@ -3,12 +3,17 @@ import type { Product } from "../lib/types";
 
 /**
  * What the merchant picks: card secrets, single-use vouchers, count cards (vouchers of N uses),
- * direct top-ups, or shared accounts (loop stock).
+ * top-ups, bundles, or shared accounts (loop stock).
  */
-export type KindChoice = "card_secret" | "voucher" | "count_card" | "direct_recharge" | "shared_account";
+export type KindChoice = "card_secret" | "voucher" | "count_card" | "direct_recharge" | "bundle" | "shared_account";
 
 export function kindChoiceOf(product: Pick<Product, "kind" | "skus">): KindChoice {
-  if (product.kind === "card_secret" || product.kind === "direct_recharge" || product.kind === "shared_account") {
+  if (
+    product.kind === "card_secret" ||
+    product.kind === "direct_recharge" ||
+    product.kind === "bundle" ||
+    product.kind === "shared_account"
+  ) {
     return product.kind;
   }
   return product.skus.some((sku) => sku.policy.uses > 1) ? "count_card" : "voucher";

@@ -34,11 +34,12 @@ export function saveSession(session: StoredSession | null) {
   }
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface AdminApi {
   get<T>(path: string, options?: RequestOptions): Promise<T>;
   post<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
+  put<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   del<T>(path: string, json?: unknown, options?: RequestOptions): Promise<T>;
   send<T>(method: Method, path: string, options: RequestOptions): Promise<T>;
@@ -67,6 +68,7 @@ export function createAdminApi(session: {
   return {
     get: (path, options = {}) => call("GET", path, options),
     post: (path, json, options = {}) => call("POST", path, { ...options, json: json ?? {} }),
+    put: (path, json, options = {}) => call("PUT", path, { ...options, json: json ?? {} }),
     patch: (path, json, options = {}) => call("PATCH", path, { ...options, json: json ?? {} }),
     del: (path, json, options = {}) => call("DELETE", path, json === undefined ? options : { ...options, json }),
     send: (method, path, options) => call(method, path, options),

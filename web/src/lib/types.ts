@@ -26,6 +26,26 @@ export interface Policy {
   validDays: number | null;
 }
 
+/** How often a subscription SKU renews: every `every` days, weeks or months. */
+export interface RenewalPlan {
+  period: "day" | "week" | "month";
+  every: number;
+}
+
+/** One SKU inside a bundle. */
+export interface BundleComponent {
+  skuId: string;
+  productId: string;
+  productName: string;
+  skuName: string;
+  kind: ProductKind;
+  quantity: number;
+  listPrice: Money;
+  available?: number | null;
+  /** In a composition answer: the component's share of one bundle's price. */
+  share?: Money;
+}
+
 export interface Sku {
   id: string;
   name: string;
@@ -35,6 +55,8 @@ export interface Sku {
   lowStockThreshold?: number | null;
   /** The flash sale pricing the SKU now (`open`), or the next one (`scheduled`). */
   flashSale?: SaleBadge;
+  renewal?: RenewalPlan | null;
+  components?: BundleComponent[];
 }
 
 export interface SaleBadge {
@@ -101,15 +123,77 @@ export type OrderStatus =
   | "paid"
   | "on_hold"
   | "fulfilled"
+  | "partially_refunded"
   | "refunded";
 
-export interface OrderItem {
+export interface OrderLine {
+  id: string;
   skuId: string;
   productName: string;
   skuName: string;
   kind: ProductKind;
   quantity: number;
+  /** What the line cost: a bundle component's share of its bundle line. */
+  amount: Money;
+  recipient?: string;
+  renewal?: RenewalPlan;
+  refundedAt: string | null;
+}
+
+export interface OrderItem extends OrderLine {
   unitPrice: Money;
+  components?: OrderLine[];
+}
+
+export type SubscriptionStatus = "active" | "past_due" | "canceled" | "lapsed";
+
+export interface Subscription {
+  id: string;
+  status: SubscriptionStatus;
+  skuId: string;
+  productName: string;
+  skuName: string;
+  quantity: number;
+  price: Money;
+  renewal: RenewalPlan;
+  timeZone: string;
+  currentPeriod: { index: number; start: string | null; end: string | null };
+  nextRenewalAt: string | null;
+  endsAt: string | null;
+  paymentMethod: string | null;
+  recipient: string | null;
+  sourceOrderId: string;
+  canceledAt: string | null;
+  lapsedAt: string | null;
+  createdAt: string | null;
+}
+
+export interface SubscriptionRenewal {
+  period: number;
+  orderId: string;
+  status: "charging" | "failed" | "succeeded" | "lapsed" | "canceled";
+  attempts?: number;
+  nextAttemptAt?: string | null;
+  lastFailure?: string | null;
+  createdAt?: string | null;
+}
+
+export interface OrderSubscription extends Subscription {
+  renewals: SubscriptionRenewal[];
+}
+
+export interface SubscriptionDetail extends Subscription {
+  email: string;
+  renewals: SubscriptionRenewal[];
+  history: {
+    id: string;
+    kind: "renewed" | "payment_failed" | "lapsed" | "canceled";
+    period: number;
+    attempt: number;
+    orderId: string | null;
+    detail: Record<string, unknown> | null;
+    at: string | null;
+  }[];
 }
 
 export interface Order {
@@ -137,6 +221,7 @@ export interface Delivery {
 
 export interface ShopOrder extends Order {
   deliveries: Delivery[];
+  subscriptions?: OrderSubscription[];
 }
 
 export interface CreatedOrder extends Order {
@@ -285,4 +370,6 @@ export interface SandboxPayment {
   shop: string;
   status: string;
   amount: Money;
+  /** The order starts a subscription: the card is kept for its renewals. */
+  savesPaymentMethod?: boolean;
 }

@@ -4,6 +4,7 @@ import { ErrorNotice, Notice } from "../components/ui";
 import { ApiProblem, newIdempotencyKey, type Page, request } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
+import { timeZone } from "../lib/time-zone";
 import type { CreatedOrder, Money, Product } from "../lib/types";
 import { shopPath, useShop } from "./ShopApp";
 import { lineKey, rememberEmail, rememberedEmail, useCart, useSavedOrders } from "./storage";
@@ -69,6 +70,8 @@ export function CartPage() {
             quantity: line.quantity,
             ...(line.recipient ? { recipient: line.recipient } : {}),
           })),
+          // A subscription in the cart renews on the buyer's calendar.
+          timeZone: timeZone(),
         },
         idempotencyKey: checkoutKey.current,
       });

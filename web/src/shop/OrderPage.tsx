@@ -12,6 +12,7 @@ import { useI18n } from "../lib/i18n";
 import type { Delivery, OrderStatus, ShopOrder } from "../lib/types";
 import { LookupForm } from "./MyOrders";
 import { shopPath, useShop } from "./ShopApp";
+import { SubscriptionCard } from "./SubscriptionCard";
 import { useCart, useSavedOrders } from "./storage";
 
 const POLL_MS: Partial<Record<OrderStatus, number>> = {
@@ -70,7 +71,10 @@ function OrderView({ orderId, token, onForbidden }: { orderId: string; token: st
   const [order, setOrder] = useState<ShopOrder | null>(null);
   const [error, setError] = useState<unknown>(null);
   const started = useRef(Date.now());
+  // Bumped to read the order again at once (after a cancellation).
+  const [version, setVersion] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` asks for a fresh read
   useEffect(() => {
     let timer: number | undefined;
     let stopped = false;
@@ -103,7 +107,7 @@ function OrderView({ orderId, token, onForbidden }: { orderId: string; token: st
       controller.abort();
       window.clearTimeout(timer);
     };
-  }, [shop.slug, orderId, token, onForbidden]);
+  }, [shop.slug, orderId, token, onForbidden, version]);
 
   useEffect(() => {
     if (!order) return;
@@ -155,14 +159,38 @@ function OrderView({ orderId, token, onForbidden }: { orderId: string; token: st
         {dateTime(order.createdAt)} · {order.email} · <StatusBadge status={order.status} />
       </p>
       <StatusMessage order={order} payPath={payPath} />
-      {order.status === "fulfilled" ? <Deliveries order={order} /> : null}
+      {order.status === "fulfilled" || order.status === "partially_refunded" ? <Deliveries order={order} /> : null}
+      {(order.subscriptions ?? []).map((subscription) => (
+        <SubscriptionCard
+          key={subscription.id}
+          orderId={order.id}
+          token={token}
+          subscription={subscription}
+          onChanged={() => setVersion((v) => v + 1)}
+        />
+      ))}
 
       <section className="card">
         <h2>{t("orders.items")}</h2>
         <ul className="plain-list">
           {order.items.map((item) => (
-            <li key={item.skuId}>
+            <li key={item.id ?? item.skuId}>
               {item.productName} · {item.skuName} × {item.quantity} — {money(item.unitPrice)}
+              {item.components ? (
+                <ul className="plain-list components" aria-label={t("bundle.inside")}>
+                  {item.components.map((component) => (
+                    <li key={component.id}>
+                      {component.productName} · {component.skuName} × {component.quantity}
+                      {component.refundedAt ? (
+                        <>
+                          {" "}
+                          <StatusBadge status="refunded" />
+                        </>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -247,6 +275,12 @@ function StatusMessage({ order, payPath }: { order: ShopOrder; payPath: string |
           <p>{t("shop.refunded.body", { at: dateTime(order.refundedAt) })}</p>
         </Notice>
       );
+    case "partially_refunded":
+      return (
+        <Notice tone="info" title={t("shop.partiallyRefunded.title")} live>
+          <p>{t("shop.partiallyRefunded.body")}</p>
+        </Notice>
+      );
     case "fulfilled":
       return (
         <Notice tone="success" title={t("shop.fulfilled.title")} live>
@@ -260,7 +294,8 @@ function StatusMessage({ order, payPath }: { order: ShopOrder; payPath: string |
 
 function Deliveries({ order }: { order: ShopOrder }) {
   const { t } = useI18n();
-  const kindOf = (delivery: Delivery) => order.items.find((item) => item.skuId === delivery.skuId)?.kind;
+  const lines = order.items.flatMap((item) => [item, ...(item.components ?? [])]);
+  const kindOf = (delivery: Delivery) => lines.find((line) => line.skuId === delivery.skuId)?.kind;
   const labels = (delivery: Delivery) => {
     const kind = kindOf(delivery);
     if (kind === "voucher") return { code: "shop.voucherCode", copy: "shop.copyVoucher" } as const;

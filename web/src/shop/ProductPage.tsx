@@ -6,6 +6,7 @@ import { ApiProblem, request } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { Product } from "../lib/types";
+import { SkuExtras } from "./BundleContents";
 import { FlashSaleBox, salePhase, unitPriceOf, useNow } from "./FlashSale";
 import { availabilityOf } from "./Products";
 import { emptyRecipient, RecipientFields, recipientComplete } from "./RecipientFields";
@@ -160,6 +161,7 @@ export function ProductPage() {
               })}
             </p>
           ) : null}
+          {sku ? <SkuExtras sku={sku} /> : null}
           {template && currentRecipient && !skuSoldOut ? (
             <>
               <RecipientFields

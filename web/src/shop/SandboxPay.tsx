@@ -1,6 +1,6 @@
 // The sandbox payment provider's checkout page: development and tests only. It finishes the
 // payment, and the sandbox then posts its signed webhook to the Worker like a real provider.
-import { useState } from "react";
+import { useId, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { ErrorNotice, Loading, Notice, StatusBadge } from "../components/ui";
 import { request } from "../lib/api";
@@ -16,6 +16,9 @@ export function SandboxPayPage() {
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // A test card of the sandbox (see packages/payments/src/saved-methods.ts): some decline.
+  const [card, setCard] = useState("4242 4242 4242 4242");
+  const id = useId();
   const payment = useLoad(
     (signal) => request<SandboxPayment>("GET", `/v1/sandbox/payments/${encodeURIComponent(paymentId)}`, { signal }),
     [paymentId],
@@ -27,7 +30,9 @@ export function SandboxPayPage() {
     setBusy(true);
     setError(null);
     try {
-      await request("POST", `/v1/sandbox/payments/${encodeURIComponent(p.id)}/complete`, { json: { outcome } });
+      await request("POST", `/v1/sandbox/payments/${encodeURIComponent(p.id)}/complete`, {
+        json: { outcome, card: card.trim() },
+      });
       navigate(shopPath(shop.slug, `/orders/${p.orderId}`), { replace: true });
     } catch (reason) {
       setError(reason);
@@ -52,6 +57,21 @@ export function SandboxPayPage() {
           </p>
           {p.status === "failed" ? <Notice tone="warning">{t("pay.previousFailed")}</Notice> : null}
           {/* A failed attempt may be paid again, as with a real provider's checkout. */}
+          {p.status === "pending" || p.status === "failed" ? (
+            <div className="field">
+              <label htmlFor={`${id}-card`}>{t("pay.card")}</label>
+              <input
+                id={`${id}-card`}
+                inputMode="numeric"
+                autoComplete="off"
+                className="mono"
+                value={card}
+                onChange={(event) => setCard(event.target.value)}
+              />
+              <p className="hint">{t("pay.cardHint")}</p>
+              {p.savesPaymentMethod ? <Notice tone="info">{t("pay.savesCard")}</Notice> : null}
+            </div>
+          ) : null}
           {p.status === "pending" || p.status === "failed" ? (
             <div className="actions stretch">
               <button

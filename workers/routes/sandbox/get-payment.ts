@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { merchants, payments } from "@tessera/db/schema";
 import { eq } from "drizzle-orm";
 import { ApiError, errorResponses } from "../../errors";
+import { savesPaymentMethod } from "../../services/subscriptions/start";
 import { type App, json, MoneySchema, PathId } from "../shared";
 
 const route = createRoute({
@@ -12,7 +13,16 @@ const route = createRoute({
   request: { params: z.object({ paymentId: PathId("paymentId", "pay_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }) },
   responses: {
     200: json(
-      z.object({ id: z.string(), orderId: z.string(), shop: z.string(), status: z.string(), amount: MoneySchema }),
+      z.object({
+        id: z.string(),
+        orderId: z.string(),
+        shop: z.string(),
+        status: z.string(),
+        amount: MoneySchema,
+        savesPaymentMethod: z
+          .boolean()
+          .openapi({ description: "The order starts a subscription: the card is saved for its renewals" }),
+      }),
       "The payment",
     ),
     ...errorResponses("not_found"),
@@ -38,6 +48,7 @@ export function registerGetSandboxPayment(app: App) {
         shop: row.shop,
         status: payment.status,
         amount: { amount: payment.amount, currency: payment.currency },
+        savesPaymentMethod: await savesPaymentMethod(services, payment.orderId),
       },
       200,
     );

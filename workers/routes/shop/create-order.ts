@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware";
 import { createOrder } from "../../services/orders";
-import { OrderSchema } from "../schemas";
+import { OrderSchema, TimeZoneInput } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS } from "../shared";
 import { ShopParam } from "./list-products";
 
@@ -25,6 +25,10 @@ const NewOrderSchema = z
       )
       .min(1)
       .max(20),
+    timeZone: TimeZoneInput.optional().openapi({
+      description: "The buyer's IANA time zone: a subscription bought here renews on its calendar (UTC unless told)",
+      example: "Asia/Shanghai",
+    }),
   })
   .openapi("NewOrder");
 
@@ -38,7 +42,7 @@ const route = createRoute({
   tags: ["Shop"],
   summary: "Place an order: reserve stock and start a payment",
   description:
-    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. Send an `Idempotency-Key` so a retry never places a second order.",
+    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. A bundle reserves every card-secret unit of its components, all or nothing, and a top-up inside it takes the bundle line's `recipient`; a bundle with nothing in it yet is 409. Send an `Idempotency-Key` so a retry never places a second order.",
   middleware: [idempotent((c) => `shop:${c.req.param("shop")}`)] as const,
   request: { params: z.object({ shop: ShopParam }), headers: IdempotencyKeyHeader, body: body(NewOrderSchema) },
   responses: {
@@ -49,6 +53,7 @@ const route = createRoute({
       "sale_not_started",
       "sale_sold_out",
       "sale_limit_exceeded",
+      "conflict",
       "idempotency_key_reused",
       "idempotency_key_in_use",
     ),

@@ -3,6 +3,7 @@ import { ApiError, errorResponses } from "../../errors";
 import { getShopOrder } from "../../services/orders";
 import { DeliverySchema, OrderSchema } from "../schemas";
 import { type App, json, PathId, SECURITY } from "../shared";
+import { OrderSubscriptionSchema } from "../subscription-schemas";
 import { ShopParam } from "./list-products";
 
 const route = createRoute({
@@ -15,7 +16,15 @@ const route = createRoute({
   security: SECURITY.order,
   request: { params: z.object({ shop: ShopParam, orderId: PathId("orderId", "ord_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }) },
   responses: {
-    200: json(OrderSchema.extend({ deliveries: z.array(DeliverySchema) }), "The order"),
+    200: json(
+      OrderSchema.extend({
+        deliveries: z.array(DeliverySchema),
+        subscriptions: z.array(OrderSubscriptionSchema).openapi({
+          description: "The subscriptions this order started or renews; the token opens their renewal orders",
+        }),
+      }),
+      "The order",
+    ),
     ...errorResponses("unauthorized", "not_found"),
   },
 });

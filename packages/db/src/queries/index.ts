@@ -1,4 +1,5 @@
 export * from "./audit";
+export * from "./bundles";
 export * from "./catalog";
 export * from "./codes";
 export * from "./deliveries";
@@ -12,6 +13,7 @@ export * from "./partners";
 export * from "./redemptions";
 export * from "./reports";
 export * from "./staff";
+export * from "./subscriptions";
 export * from "./suppliers";
 export * from "./support";
 export * from "./webhook-events";

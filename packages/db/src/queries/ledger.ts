@@ -3,7 +3,8 @@ import type { Db } from "../client";
 import { ledgerEntries } from "../schema";
 
 export type LedgerEntryRow = typeof ledgerEntries.$inferSelect;
-export type NewLedgerEntry = Omit<LedgerEntryRow, "merchantId">;
+/** A movement of the whole payment leaves `itemId` out; a per-item refund names its item. */
+export type NewLedgerEntry = Omit<LedgerEntryRow, "merchantId" | "itemId"> & { itemId?: string | null };
 
 /**
  * A movement of money as a statement for runAtomic. A payment has at most one entry per kind

@@ -7,7 +7,11 @@ export type NotificationRow = typeof notifications.$inferSelect;
 export type TicketRow = typeof tickets.$inferSelect;
 export type TicketStatus = TicketRow["status"];
 
-export function notificationStatement(db: Db, merchantId: string, row: Omit<NotificationRow, "merchantId">) {
+export function notificationStatement(
+  db: Db,
+  merchantId: string,
+  row: Omit<NotificationRow, "merchantId" | "subscriptionId"> & { subscriptionId?: string | null },
+) {
   return db.insert(notifications).values({ ...row, merchantId });
 }
 

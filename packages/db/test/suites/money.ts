@@ -56,9 +56,24 @@ export function moneyTests(db: () => Db): void {
     expect(await recordLedgerEntry(db(), merchant.id, refund)).toBe(true);
     expect(await recordLedgerEntry(db(), merchant.id, refund)).toBe(false);
     expect(await listLedgerEntries(db(), merchant.id, "ord_ledger")).toEqual([
-      { ...paid, merchantId: merchant.id },
-      { ...refund, merchantId: merchant.id },
+      { ...paid, merchantId: merchant.id, itemId: null },
+      { ...refund, merchantId: merchant.id, itemId: null },
     ]);
+  });
+
+  it("writes one refund per item refunded on its own, beside the payment's own refund", async () => {
+    const merchant = await makeMerchant(db());
+    const paymentId = newId("payment", tick());
+    const first = { ...entry(paymentId, "refund", -300), itemId: "itm_first" };
+    const second = { ...entry(paymentId, "refund", -200), itemId: "itm_second" };
+    expect(await recordLedgerEntry(db(), merchant.id, entry(paymentId, "payment", 1000))).toBe(true);
+    expect(await recordLedgerEntry(db(), merchant.id, first)).toBe(true);
+    expect(await recordLedgerEntry(db(), merchant.id, second)).toBe(true);
+    expect(await recordLedgerEntry(db(), merchant.id, { ...first, id: newId("ledgerEntry", tick()) })).toBe(false);
+    expect(await recordLedgerEntry(db(), merchant.id, entry(paymentId, "refund", -500))).toBe(true);
+    expect(await recordLedgerEntry(db(), merchant.id, entry(paymentId, "refund", -500))).toBe(false);
+    const rows = await listLedgerEntries(db(), merchant.id, "ord_ledger");
+    expect(rows.filter((row) => row.paymentId === paymentId).reduce((total, row) => total + row.amount, 0)).toBe(0);
   });
 
   it("never shows one merchant's ledger to another", async () => {
