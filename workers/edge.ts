@@ -10,10 +10,12 @@ import { consumeEvents } from "./queues/events";
 import { consumeFulfilment } from "./queues/fulfillment";
 import { consumeSupplier } from "./queues/supplier";
 import { sweepChannelWebhooks } from "./services/channels/webhooks";
+import { settleFlashSales } from "./services/flash-sales";
 
 export { CodeLedger } from "./objects/code-ledger";
 export { RateGate } from "./objects/rate-gate";
 export { StockKeeper } from "./objects/stock-keeper";
+export { StockShard } from "./objects/stock-shard";
 export { SupplierBreaker } from "./objects/supplier-breaker";
 
 const api = buildApi();
@@ -46,6 +48,7 @@ export default {
     services.log.info("orders swept", result);
     services.log.info("supply scheduled", await scheduleSupply(services, controller.scheduledTime));
     services.log.info("channel webhooks swept", await sweepChannelWebhooks(services, controller.scheduledTime));
+    services.log.info("flash sales settled", await settleFlashSales(services, controller.scheduledTime));
     services.log.info("subscriptions renewed", await scheduleSubscriptions(services, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

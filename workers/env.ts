@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CodeLedger } from "./objects/code-ledger";
 import type { RateGate } from "./objects/rate-gate";
 import type { StockKeeper } from "./objects/stock-keeper";
+import type { StockShard } from "./objects/stock-shard";
 import type { SupplierBreaker } from "./objects/supplier-breaker";
 
 /** The bindings wrangler.toml declares and the secrets .dev.vars (or `wrangler secret`) provides. */
@@ -9,6 +10,8 @@ export interface Env {
   DB: D1Database;
   CODE_LEDGER: DurableObjectNamespace<CodeLedger>;
   STOCK_KEEPER: DurableObjectNamespace<StockKeeper>;
+  /** A flash sale's stock, split over shards named `<saleId>:<index>`. */
+  STOCK_SHARD: DurableObjectNamespace<StockShard>;
   RATE_GATE: DurableObjectNamespace<RateGate>;
   SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
@@ -46,7 +49,7 @@ declare global {
     /** Types `exports` from `cloudflare:workers` (used by tests to call the Worker). */
     interface GlobalProps {
       mainModule: typeof import("./edge");
-      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate" | "SupplierBreaker";
+      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate" | "SupplierBreaker" | "StockShard";
     }
   }
 }

@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   insufficient_stock: { status: 409, title: "Not enough stock" },
   quota_exceeded: { status: 409, title: "The channel's quota for this SKU is used up" },
   price_changed: { status: 409, title: "The price is no longer the one expected" },
+  sale_not_started: { status: 409, title: "The flash sale has not opened yet" },
+  sale_sold_out: { status: 409, title: "The flash sale is sold out" },
+  sale_limit_exceeded: { status: 409, title: "The flash sale's limit per customer is reached" },
   code_already_redeemed: { status: 409, title: "The code has no uses left" },
   code_expired: { status: 409, title: "The code has expired" },
   code_voided: { status: 409, title: "The code was voided" },
@@ -84,7 +87,7 @@ export function problemBody(error: ApiError, requestId: string): Problem {
 }
 
 /** Codes whose answers say when to try again. */
-const RETRY_AFTER: ErrorCode[] = ["idempotency_key_in_use", "account_locked", "rate_limited"];
+const RETRY_AFTER: ErrorCode[] = ["idempotency_key_in_use", "account_locked", "rate_limited", "sale_not_started"];
 
 /** Errors every route can answer: bad input (a body of a type it does not take is 415), and our own failures. */
 const ALWAYS: ErrorCode[] = [

@@ -38,7 +38,7 @@ describe("stock upload in the browser", () => {
     rows.splice(30_001, 0, "", "CODE-17,PIN-17", ",lonely");
     const { lines } = parseStockText(`\uFEFF${rows.join("\r\n")}\r\n`);
     expect(lines).toHaveLength(50_002);
-    expect(lines[0]).toEqual({ line: 2, code: "CODE-0", secret: "PIN-0" });
+    expect(lines[0]).toEqual({ line: 2, code: "CODE-0", secret: "PIN-0", seats: "" });
 
     const server = fakeServer();
     const progress: number[] = [];

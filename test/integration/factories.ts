@@ -68,7 +68,7 @@ export async function createMerchant(): Promise<TestMerchant> {
 
 export async function createProduct(
   merchant: TestMerchant,
-  kind: "card_secret" | "voucher",
+  kind: "card_secret" | "voucher" | "shared_account",
   policy?: { uses?: number; validDays?: number | null },
   price = 1999,
 ): Promise<{ productId: string; skuId: string }> {
@@ -90,6 +90,54 @@ export async function stock(merchant: TestMerchant, skuId: string, count: number
   const res = await call("POST", `/v1/admin/skus/${skuId}/stock`, { token: merchant.adminKey, json: { items } });
   if (res.status !== 200) throw new Error(`stock: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { imported: number; duplicates: number; rejected: number };
+}
+
+/** Stocks shared accounts (loop stock) on a shared-account SKU: each credential with its seats. */
+export async function stockAccounts(
+  merchant: TestMerchant,
+  skuId: string,
+  accounts: { code: string; secret?: string; seats: number }[],
+) {
+  const res = await call("POST", `/v1/admin/skus/${skuId}/stock`, {
+    token: merchant.adminKey,
+    json: { items: accounts },
+  });
+  if (res.status !== 200) throw new Error(`accounts: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { imported: number; duplicates: number; rejected: number };
+}
+
+/** A flash sale on a SKU, open from now for an hour unless told otherwise. */
+export async function createFlashSale(
+  merchant: TestMerchant,
+  skuId: string,
+  terms: {
+    quota: number;
+    perCustomerLimit?: number;
+    shards?: number;
+    price?: number;
+    startsAt?: number;
+    endsAt?: number;
+  },
+) {
+  const startsAt = terms.startsAt ?? Date.now();
+  const res = await call("POST", "/v1/admin/flash-sales", {
+    token: merchant.adminKey,
+    json: {
+      skuId,
+      price: { amount: terms.price ?? 999, currency: "CNY" },
+      quota: terms.quota,
+      perCustomerLimit: terms.perCustomerLimit ?? 1,
+      ...(terms.shards ? { shards: terms.shards } : {}),
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(terms.endsAt ?? startsAt + 3_600_000).toISOString(),
+    },
+  });
+  if (res.status !== 201) throw new Error(`flash sale: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; shards: number; [key: string]: unknown };
+}
+
+export function stockShardOf(saleId: string, shard: number) {
+  return env.STOCK_SHARD.get(env.STOCK_SHARD.idFromName(`${saleId}:${shard}`));
 }
 
 export async function createPartner(merchant: TestMerchant) {
@@ -477,6 +525,13 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
       }),
       "ticket",
     );
+  }
+  if (has("post", "/v1/admin/flash-sales")) {
+    // On a SKU of its own, opening tomorrow, so no other fixture's orders meet its price or countdown.
+    const onSale = await createProduct(merchant, "voucher");
+    ids.flashSaleId = (
+      await createFlashSale(merchant, onSale.skuId, { quota: 5, startsAt: Date.now() + 86_400_000 })
+    ).id;
   }
   // Any other object named in a path: made through its collection's POST, if it has one.
   for (const path of Object.keys(paths)) {

@@ -49,6 +49,8 @@ export interface Fixture {
   checkoutSkuId: string;
   /** An empty card-secret SKU for the 100,000-line import. */
   importSkuId: string;
+  /** Card-secret SKUs on flash sale (open now, for an hour), by the number of shards of their sale. */
+  flashSales: { shards: number; skuId: string; quota: number }[];
   products: number;
   setupMs: number;
 }
@@ -108,6 +110,9 @@ export async function buildFixture(
     codes: number;
     checkoutStock: number;
     fillerProducts: number;
+    /** Units of each flash sale, and the shard counts to measure. */
+    flashQuota: number;
+    flashShards: number[];
     log: (line: string) => void;
   },
 ): Promise<Fixture> {
@@ -153,6 +158,30 @@ export async function buildFixture(
   const [manyUseCode] = await buy(api, slug, manyUse, 1);
   if (!manyUseCode) throw new Error("no many-use code delivered");
 
+  if (options.flashShards.length > 0) {
+    options.log(`stocking ${options.flashShards.length} flash sales of ${options.flashQuota} card secrets…`);
+  }
+  const flashSales: Fixture["flashSales"] = [];
+  for (const shards of options.flashShards) {
+    const skuId = await product(api, adminKey, `Flash sale card, ${shards} shards`, "card_secret");
+    const csv = `code,secret\n${Array.from({ length: options.flashQuota }, (_, i) => `FLASH${shards}-${slug}-${i},P${i}`).join("\n")}\n`;
+    const imported = await api.expect(200, "POST", `/v1/admin/skus/${skuId}/stock`, { token: adminKey, csv });
+    if (imported.imported !== options.flashQuota) throw new Error(`flash stock ${JSON.stringify(imported)}`);
+    await api.expect(201, "POST", "/v1/admin/flash-sales", {
+      token: adminKey,
+      json: {
+        skuId,
+        price: { amount: 99, currency: "CNY" },
+        quota: options.flashQuota,
+        perCustomerLimit: 1,
+        shards,
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    flashSales.push({ shards, skuId, quota: options.flashQuota });
+  }
+
   return {
     slug,
     adminKey,
@@ -161,7 +190,8 @@ export async function buildFixture(
     manyUseCode,
     checkoutSkuId,
     importSkuId,
-    products: options.fillerProducts + 4,
+    flashSales,
+    products: options.fillerProducts + 4 + flashSales.length,
     setupMs: performance.now() - started,
   };
 }

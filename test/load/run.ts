@@ -138,6 +138,10 @@ interface ScenarioDef {
   needs?: string;
 }
 
+/** The flash-sale scenarios: the same sale over this many shards each. */
+const FLASH_SHARDS = [1, 4, 8];
+const FLASH_QUOTA = 8_000;
+
 /** Every scenario, in the order they run (checked against `scenarios()` at start). */
 const SCENARIO_IDS = [
   "bare",
@@ -157,6 +161,7 @@ const SCENARIO_IDS = [
   "checkout",
   "import-100k",
   "checkout-100k",
+  ...FLASH_SHARDS.map((shards) => `flash-sale-${shards}`),
 ];
 
 function scenarios(harness: Harness, fixture: Fixture, importLines: number): ScenarioDef[] {
@@ -485,6 +490,38 @@ function scenarios(harness: Harness, fixture: Fixture, importLines: number): Sce
       }),
       after: "settle",
     },
+    ...FLASH_SHARDS.map((shards): ScenarioDef => {
+      const sale = () => {
+        const found = fixture.flashSales.find((candidate) => candidate.shards === shards);
+        if (!found) throw new Error(`the fixture holds no flash sale over ${shards} shards`);
+        return found;
+      };
+      return {
+        id: `flash-sale-${shards}`,
+        worker: "tessera",
+        name: `flash sale, ${shards} shard${shards === 1 ? "" : "s"}`,
+        group: "api",
+        unit: "orders/s",
+        about: `POST /v1/shops/{shop}/orders for 1 unit of an open flash sale of ${FLASH_QUOTA.toLocaleString("en")} card secrets over ${shards} StockShard${shards === 1 ? "" : "s"}, a new buyer each order (limit 1 per customer); every order reserves`,
+        plan: () => ({
+          ...base,
+          name: `flash-sale-${shards}`,
+          kind: "requests",
+          baseUrl: harness.urls.tessera,
+          specs: Array.from({ length: sale().quota }, (_, i) => ({
+            method: "POST" as const,
+            path: `/v1/shops/${fixture.slug}/orders`,
+            body: JSON.stringify({
+              email: `flash${shards}-${i}@bench.test`,
+              items: [{ skuId: sale().skuId, quantity: 1 }],
+            }),
+          })),
+          exhaust: true,
+          expect: [201],
+        }),
+        after: "settle",
+      };
+    }),
   ];
 }
 
@@ -579,6 +616,9 @@ async function main() {
       codes: Number(args.codes),
       checkoutStock: 5_000,
       fillerProducts: 16,
+      flashQuota: FLASH_QUOTA,
+      // Only the sales a selected scenario sells (a commit measured with --at may predate them).
+      flashShards: FLASH_SHARDS.filter((shards) => !only || only.has(`flash-sale-${shards}`)),
       log,
     });
     const setupDrainMs = await settle(harness);

@@ -1,27 +1,24 @@
 import { DurableObject } from "cloudflare:workers";
-import { newId } from "@tessera/domain";
+import { newId, splitQuota } from "@tessera/domain";
 import type { Env } from "../env";
 import { Outbox } from "./outbox";
+import { LevelCounter, type StockLevels } from "./stock/levels";
+import type { Pool, StockUnit } from "./stock/pool";
+import { Reservations } from "./stock/reservations";
+import { MAX_TRANSFER_UNITS, type SaleTerms, shardName } from "./stock/sale-terms";
+import { type AccountItem, type AccountSeats, SeatPool } from "./stock/seat-pool";
+import { type Outgoing, type Transfer, Transfers } from "./stock/transfers";
+import { UnitPool } from "./stock/unit-pool";
 
-/** A unit as it leaves the keeper: encrypted by the Worker before it ever arrived here. */
-export interface StockUnit {
-  unitId: string;
-  codeCiphertext: string;
-  secretCiphertext: string | null;
-}
+export type { StockLevels } from "./stock/levels";
+export type { StockUnit } from "./stock/pool";
+export type { AccountItem, AccountSeats } from "./stock/seat-pool";
 
 export interface ImportItem {
   /** HMAC of the normalized code: equal for duplicates, meaningless without the key. */
   fingerprint: string;
   codeCiphertext: string;
   secretCiphertext: string | null;
-}
-
-export interface StockLevels {
-  available: number;
-  reserved: number;
-  sold: number;
-  version: number;
 }
 
 export interface SkuRef {
@@ -37,89 +34,96 @@ export type CommitOutcome =
   | { ok: true; units: StockUnit[]; levels: StockLevels }
   | { ok: false; error: "insufficient_stock"; levels: StockLevels };
 
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS meta (singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-     merchantId TEXT NOT NULL, skuId TEXT NOT NULL, version INTEGER NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS units (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-     fingerprint TEXT NOT NULL UNIQUE, codeCiphertext TEXT NOT NULL, secretCiphertext TEXT,
-     status TEXT NOT NULL CHECK (status IN ('available', 'reserved', 'sold')), orderId TEXT)`,
-  "CREATE INDEX IF NOT EXISTS units_status ON units (status, seq)",
-  "CREATE INDEX IF NOT EXISTS units_order ON units (orderId)",
-  `CREATE TABLE IF NOT EXISTS reservations (orderId TEXT PRIMARY KEY, quantity INTEGER NOT NULL,
-     expiresAt INTEGER NOT NULL, status TEXT NOT NULL CHECK (status IN ('held', 'committed', 'released')))`,
-  "CREATE INDEX IF NOT EXISTS reservations_expiry ON reservations (status, expiresAt)",
-];
+const META =
+  "CREATE TABLE IF NOT EXISTS meta (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), merchantId TEXT NOT NULL, skuId TEXT NOT NULL, version INTEGER NOT NULL)";
 
 /**
  * One object per SKU: holds the unsold card secrets and the reservations on them, and hands
  * out each unit exactly once. Every method is one synchronous step over its own SQLite, so
  * concurrent buyers are served one after another and no unit is ever sold twice. Expired
- * reservations are released by the object's alarm.
+ * reservations are released by the object's alarm. Its levels are counters kept in the same
+ * transaction as each change, so no call counts the stock.
  */
 export class StockKeeper extends DurableObject<Env> {
   readonly #sql: SqlStorage;
   readonly #outbox: Outbox;
+  readonly #levels: LevelCounter;
+  readonly #units: UnitPool;
+  readonly #seats: SeatPool;
+  readonly #transfers: Transfers;
+  /** Over card secrets, or over seats once the SKU holds shared accounts (its kind never changes). */
+  #reservations: Reservations;
+  /** The SKU this object serves, once bound; it never changes. */
+  #sku: SkuRef | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#sql = ctx.storage.sql;
-    this.#outbox = new Outbox(ctx, env.EVENTS, () => this.#nextExpiry());
+    this.#levels = new LevelCounter(this.#sql);
+    this.#units = new UnitPool(this.#sql, this.#levels);
+    this.#seats = new SeatPool(this.#sql, this.#levels);
+    this.#transfers = new Transfers(this.#sql);
+    this.#reservations = new Reservations(this.#sql, this.#units);
+    this.#outbox = new Outbox(ctx, env.EVENTS, () => this.#nextWake());
     // A StockKeeper only exists for a SKU the Worker already validated, so creating its
     // tables up front costs nothing an attacker can multiply.
     ctx.storage.transactionSync(() => {
-      for (const statement of SCHEMA) this.#sql.exec(statement);
+      this.#sql.exec(META);
+      UnitPool.createTables(this.#sql);
+      SeatPool.createTables(this.#sql);
+      Reservations.createTables(this.#sql);
+      Transfers.createTables(this.#sql);
+      LevelCounter.create(this.#sql, () => ({ ...UnitPool.countAll(this.#sql), version: this.#storedVersion() }));
       Outbox.createTable(this.#sql);
     });
+    this.#sku = this.#meta();
+    if (SeatPool.holdsAccounts(this.#sql)) this.#reservations = new Reservations(this.#sql, this.#seats);
   }
 
   /** Adds units, skipping any whose fingerprint is already held (within this call or before). */
   importUnits(sku: SkuRef, items: ImportItem[]): { imported: number; duplicates: number; levels: StockLevels } {
     let imported = 0;
-    this.ctx.storage.transactionSync(() => {
-      this.#bind(sku);
-      for (const item of items) {
-        // `rowsWritten` counts index work even when the conflict clause skips the row, so
-        // count the rows the insert returns: none for a fingerprint already held.
-        const inserted = this.#sql
-          .exec(
-            `INSERT INTO units (id, fingerprint, codeCiphertext, secretCiphertext, status)
-             VALUES (?, ?, ?, ?, 'available') ON CONFLICT (fingerprint) DO NOTHING RETURNING seq`,
-            newId("unit"),
-            item.fingerprint,
-            item.codeCiphertext,
-            item.secretCiphertext,
-          )
-          .toArray().length;
-        imported += inserted;
-      }
-      if (imported > 0) this.#changed();
+    this.#write(sku, () => {
+      imported = this.#units.insert(items.map((item) => ({ unitId: newId("unit"), ...item })));
+      return imported > 0;
     });
     if (imported > 0) this.#outbox.afterWrite();
     return { imported, duplicates: items.length - imported, levels: this.levels() };
   }
 
+  /**
+   * Adds shared credentials (loop stock), each with its number of seats, skipping any whose
+   * fingerprint is already held. From then on the keeper's reservations are over seats.
+   */
+  importAccounts(sku: SkuRef, items: AccountItem[]): { imported: number; duplicates: number; levels: StockLevels } {
+    let imported = 0;
+    this.#write(sku, () => {
+      imported = this.#seats.insert(items.map((item) => ({ accountId: newId("unit"), ...item }))).added;
+      return imported > 0;
+    });
+    if (imported > 0) {
+      this.#reservations = new Reservations(this.#sql, this.#seats);
+      this.#outbox.afterWrite();
+    }
+    return { imported, duplicates: items.length - imported, levels: this.levels() };
+  }
+
+  /** The shared credentials with their seats, oldest first, a page at a time. */
+  accounts(limit: number, afterId: string | null = null): AccountSeats[] {
+    return this.#seats.list(limit, afterId);
+  }
+
   /** Holds `quantity` units for an order until `expiresAt`; the same order gets the same answer. */
   reserve(sku: SkuRef, orderId: string, quantity: number, ttlMs: number, now: number = Date.now()): ReserveOutcome {
-    const existing = this.#reservation(orderId);
+    const existing = this.#reservations.find(orderId);
     if (existing && existing.status !== "released") {
       return { ok: true, expiresAt: existing.expiresAt, levels: this.levels() };
     }
-    if (this.#count("available") < quantity) return { ok: false, error: "insufficient_stock", levels: this.levels() };
+    if (!this.#pool().canTake(quantity)) return { ok: false, error: "insufficient_stock", levels: this.levels() };
     const expiresAt = now + ttlMs;
-    this.ctx.storage.transactionSync(() => {
-      this.#bind(sku);
-      this.#take(orderId, quantity, "reserved");
-      this.#sql.exec(
-        `INSERT INTO reservations (orderId, quantity, expiresAt, status) VALUES (?, ?, ?, 'held')
-         ON CONFLICT (orderId) DO UPDATE SET quantity = excluded.quantity, expiresAt = excluded.expiresAt, status = 'held'`,
-        orderId,
-        quantity,
-        expiresAt,
-      );
-      this.#changed();
-    });
+    const levels = this.#write(sku, () => this.#reservations.hold(orderId, quantity, expiresAt));
     this.#outbox.afterWrite(expiresAt);
-    return { ok: true, expiresAt, levels: this.levels() };
+    return { ok: true, expiresAt, levels };
   }
 
   /**
@@ -127,28 +131,16 @@ export class StockKeeper extends DurableObject<Env> {
    * that arrives after its reservation was released is served from what remains, if enough does.
    */
   commit(sku: SkuRef, orderId: string, quantity: number): CommitOutcome {
-    const reservation = this.#reservation(orderId);
-    if (reservation?.status === "committed") return { ok: true, units: this.#unitsOf(orderId), levels: this.levels() };
-    if (reservation?.status !== "held" && this.#count("available") < quantity) {
+    const reservation = this.#reservations.find(orderId);
+    if (reservation?.status === "committed") {
+      return { ok: true, units: this.#pool().unitsOf(orderId), levels: this.levels() };
+    }
+    if (reservation?.status !== "held" && !this.#pool().canTake(quantity)) {
       return { ok: false, error: "insufficient_stock", levels: this.levels() };
     }
-    this.ctx.storage.transactionSync(() => {
-      this.#bind(sku);
-      if (reservation?.status === "held") {
-        this.#sql.exec("UPDATE units SET status = 'sold' WHERE orderId = ? AND status = 'reserved'", orderId);
-      } else {
-        this.#take(orderId, quantity, "sold");
-      }
-      this.#sql.exec(
-        `INSERT INTO reservations (orderId, quantity, expiresAt, status) VALUES (?, ?, 0, 'committed')
-         ON CONFLICT (orderId) DO UPDATE SET status = 'committed'`,
-        orderId,
-        quantity,
-      );
-      this.#changed();
-    });
+    const levels = this.#write(sku, () => this.#reservations.sell(orderId, quantity, reservation));
     this.#outbox.afterWrite();
-    return { ok: true, units: this.#unitsOf(orderId), levels: this.levels() };
+    return { ok: true, units: this.#pool().unitsOf(orderId), levels };
   }
 
   /**
@@ -163,7 +155,7 @@ export class StockKeeper extends DurableObject<Env> {
     orderId: string,
     options: { includeCommitted?: boolean } = {},
   ): { released: number; levels: StockLevels } {
-    const reservation = this.#reservation(orderId);
+    const reservation = this.#reservations.find(orderId);
     if (
       !reservation ||
       reservation.status === "released" ||
@@ -172,52 +164,92 @@ export class StockKeeper extends DurableObject<Env> {
       return { released: 0, levels: this.levels() };
     }
     let released = 0;
-    this.ctx.storage.transactionSync(() => {
-      this.#bind(sku);
-      released = this.#sql
-        .exec(
-          "UPDATE units SET status = 'available', orderId = NULL WHERE orderId = ? AND status IN ('reserved', 'sold') RETURNING seq",
-          orderId,
-        )
-        .toArray().length;
-      this.#sql.exec("UPDATE reservations SET status = 'released' WHERE orderId = ?", orderId);
-      this.#changed();
+    const levels = this.#write(sku, () => {
+      released = this.#reservations.release(orderId);
     });
     this.#outbox.afterWrite();
-    return { released, levels: this.levels() };
+    return { released, levels };
+  }
+
+  /**
+   * Moves `quantity` of the oldest available units into a flash sale's shards (split as evenly
+   * as whole units allow), so no unit is both on sale and in normal stock. Idempotent by sale:
+   * a repeat moves nothing more. The transfers are delivered before this answers, and again
+   * from the alarm until every shard has them.
+   */
+  async allocate(
+    sku: SkuRef,
+    terms: SaleTerms,
+    quantity: number,
+  ): Promise<{ ok: true; levels: StockLevels } | { ok: false; error: "insufficient_stock"; levels: StockLevels }> {
+    const prefix = `${terms.saleId}:alloc:`;
+    if (!this.#transfers.sentUnder(prefix)) {
+      if (!this.#units.canTake(quantity)) return { ok: false, error: "insufficient_stock", levels: this.levels() };
+      this.#write(sku, () => {
+        // Every shard gets at least one transfer, even an empty one: it brings the sale's terms.
+        for (const [shard, share] of splitQuota(quantity, terms.shards).entries()) {
+          let sent = 0;
+          let part = 0;
+          do {
+            const id = `${prefix}${shard}:${part++}`;
+            const units = this.#units.send(Math.min(MAX_TRANSFER_UNITS, share - sent), id);
+            this.#transfers.send({ id, target: String(shard), units, terms });
+            sent += units.length;
+          } while (sent < share);
+        }
+      });
+      this.#outbox.afterWrite();
+    }
+    await this.deliverTransfers();
+    return { ok: true, levels: this.levels() };
+  }
+
+  /** Takes back units a sale's shard sends home (unsold when the sale ended); once per transfer. */
+  receiveUnits(sku: SkuRef, transfer: Transfer): { received: boolean; levels: StockLevels } {
+    let received = false;
+    const levels = this.#write(sku, () => {
+      received = this.#transfers.accept(transfer.id);
+      if (received) this.#units.receive(transfer.units);
+      return received;
+    });
+    if (received) this.#outbox.afterWrite();
+    return { received, levels };
+  }
+
+  /** Delivers every transfer to a sale's shard not yet acknowledged; a failed one waits for the alarm. */
+  async deliverTransfers(): Promise<number> {
+    let delivered = 0;
+    for (const transfer of this.#transfers.undelivered()) {
+      try {
+        await this.#deliver(transfer);
+        this.ctx.storage.transactionSync(() => this.#transfers.delivered(transfer.id));
+        delivered++;
+      } catch (error) {
+        console.warn(JSON.stringify({ msg: "transfer not delivered", transferId: transfer.id, error: String(error) }));
+      }
+    }
+    return delivered;
   }
 
   levels(): StockLevels {
-    const counts = { available: 0, reserved: 0, sold: 0 };
-    for (const row of this.#sql.exec<{ status: keyof typeof counts; n: number }>(
-      "SELECT status, count(*) AS n FROM units GROUP BY status",
-    )) {
-      counts[row.status] = row.n;
-    }
-    const version = this.#sql.exec<{ version: number }>("SELECT version FROM meta").toArray()[0]?.version ?? 0;
-    return { ...counts, version };
+    return this.#levels.read();
   }
 
-  /** Releases every held reservation whose time is up, then flushes what changed. */
+  /** Releases every held reservation whose time is up, delivers transfers, then flushes what changed. */
   override async alarm(): Promise<void> {
     this.expireReservations(Date.now());
+    await this.deliverTransfers();
     await this.#outbox.onAlarm();
   }
 
   expireReservations(now: number): number {
-    const meta = this.#meta();
+    const meta = this.#sku;
     if (!meta) return 0;
-    const expired = this.#sql
-      .exec<{ orderId: string }>("SELECT orderId FROM reservations WHERE status = 'held' AND expiresAt <= ?", now)
-      .toArray();
+    const expired = this.#reservations.lapsed(now);
     if (expired.length === 0) return 0;
-    this.ctx.storage.transactionSync(() => {
-      for (const { orderId } of expired) {
-        this.#sql.exec(
-          "UPDATE units SET status = 'available', orderId = NULL WHERE orderId = ? AND status = 'reserved'",
-          orderId,
-        );
-        this.#sql.exec("UPDATE reservations SET status = 'released' WHERE orderId = ?", orderId);
+    this.#write(meta, () => {
+      for (const orderId of expired) {
+        this.#reservations.expire(orderId);
         this.#outbox.add({
           type: "reservation.expired",
           merchantId: meta.merchantId,
@@ -225,7 +257,6 @@ export class StockKeeper extends DurableObject<Env> {
           data: { orderId, skuId: meta.skuId },
         });
       }
-      this.#changed();
     });
     return expired.length;
   }
@@ -234,76 +265,61 @@ export class StockKeeper extends DurableObject<Env> {
     return this.#outbox.pending();
   }
 
-  #take(orderId: string, quantity: number, status: "reserved" | "sold"): void {
-    this.#sql.exec(
-      `UPDATE units SET status = ?, orderId = ?
-       WHERE seq IN (SELECT seq FROM units WHERE status = 'available' ORDER BY seq LIMIT ?)`,
-      status,
-      orderId,
-      quantity,
-    );
+  /**
+   * One change in one transaction, counted and reported unless `change` says nothing changed;
+   * the levels after it. The first write binds the object to its SKU.
+   */
+  #write(sku: SkuRef, change: () => unknown): StockLevels {
+    let levels: StockLevels | undefined;
+    this.ctx.storage.transactionSync(() => {
+      if (!this.#sku) {
+        this.#sql.exec(
+          "INSERT INTO meta (singleton, merchantId, skuId, version) VALUES (1, ?, ?, 0) ON CONFLICT DO NOTHING",
+          sku.merchantId,
+          sku.skuId,
+        );
+      }
+      levels = change() === false ? this.#levels.read() : this.#changed(this.#sku ?? (this.#meta() as SkuRef));
+    });
+    // Remembered only once committed: a rolled-back transaction leaves nothing to trust.
+    this.#sku ??= this.#meta();
+    return levels as StockLevels;
   }
 
-  #unitsOf(orderId: string): StockUnit[] {
-    return this.#sql
-      .exec<{ id: string; codeCiphertext: string; secretCiphertext: string | null }>(
-        "SELECT id, codeCiphertext, secretCiphertext FROM units WHERE orderId = ? AND status = 'sold' ORDER BY seq",
-        orderId,
-      )
-      .toArray()
-      .map((row) => ({ unitId: row.id, codeCiphertext: row.codeCiphertext, secretCiphertext: row.secretCiphertext }));
+  #deliver(transfer: Outgoing): Promise<unknown> {
+    const terms = transfer.terms as SaleTerms;
+    const shard = Number(transfer.target);
+    const stub = this.env.STOCK_SHARD.get(this.env.STOCK_SHARD.idFromName(shardName(terms.saleId, shard)));
+    return stub.receive(terms, shard, transfer);
   }
 
-  #reservation(orderId: string) {
-    return this.#sql
-      .exec<{ quantity: number; expiresAt: number; status: "held" | "committed" | "released" }>(
-        "SELECT quantity, expiresAt, status FROM reservations WHERE orderId = ?",
-        orderId,
-      )
-      .toArray()[0];
+  /** The alarm's other duties besides the outbox: the next lapse, a transfer to retry. */
+  #nextWake(): number | null {
+    const expiry = this.#reservations.nextExpiry();
+    if (!this.#transfers.hasUndelivered()) return expiry;
+    return Math.min(expiry ?? Number.POSITIVE_INFINITY, Date.now() + 5_000);
   }
 
-  #count(status: "available" | "reserved" | "sold"): number {
-    return this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM units WHERE status = ?", status).one().n;
+  #pool(): Pool {
+    return this.#reservations.pool;
   }
 
-  #meta() {
-    return this.#sql
+  /** The version an object made before the counters kept it in `meta`. */
+  #storedVersion(): number {
+    return this.#sql.exec<{ version: number }>("SELECT version FROM meta").toArray()[0]?.version ?? 0;
+  }
+
+  #meta(): SkuRef | undefined {
+    const row = this.#sql
       .exec<{ merchantId: string; skuId: string; version: number }>("SELECT merchantId, skuId, version FROM meta")
       .toArray()[0];
-  }
-
-  #bind(sku: SkuRef): void {
-    this.#sql.exec(
-      "INSERT INTO meta (singleton, merchantId, skuId, version) VALUES (1, ?, ?, 0) ON CONFLICT DO NOTHING",
-      sku.merchantId,
-      sku.skuId,
-    );
+    return row ? { merchantId: row.merchantId, skuId: row.skuId } : undefined;
   }
 
   /** Bumps the version and reports the new levels, for the catalog's read model. */
-  #changed(): void {
-    this.#sql.exec("UPDATE meta SET version = version + 1");
-    const meta = this.#meta();
-    if (!meta) return;
-    const levels = this.levels();
-    this.#outbox.add({
-      type: "stock.changed",
-      merchantId: meta.merchantId,
-      data: {
-        skuId: meta.skuId,
-        available: levels.available,
-        reserved: levels.reserved,
-        sold: levels.sold,
-        version: levels.version,
-      },
-    });
-  }
-
-  /** When the next held reservation lapses: the alarm's other duty besides the outbox retry. */
-  #nextExpiry(): number | null {
-    return this.#sql
-      .exec<{ at: number | null }>("SELECT min(expiresAt) AS at FROM reservations WHERE status = 'held'")
-      .one().at;
+  #changed(sku: SkuRef): StockLevels {
+    const levels = this.#levels.bump();
+    this.#outbox.add({ type: "stock.changed", merchantId: sku.merchantId, data: { skuId: sku.skuId, ...levels } });
+    return levels;
   }
 }

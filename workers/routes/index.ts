@@ -1,9 +1,11 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
+import { registerCancelFlashSale } from "./admin/cancel-flash-sale";
 import { registerCancelSubscription } from "./admin/cancel-subscription";
 import { registerConfirmTotp } from "./admin/confirm-totp";
 import { registerCreateChannel } from "./admin/create-channel";
 import { registerCreateChannelKey } from "./admin/create-channel-key";
 import { registerCreateChannelTopUp } from "./admin/create-channel-top-up";
+import { registerCreateFlashSale } from "./admin/create-flash-sale";
 import { registerCreatePartner } from "./admin/create-partner";
 import { registerCreatePartnerKey } from "./admin/create-partner-key";
 import { registerCreateProduct } from "./admin/create-product";
@@ -17,6 +19,7 @@ import { registerDeskVerification } from "./admin/desk-verification";
 import { registerGetChannel } from "./admin/get-channel";
 import { registerGetChannelPrices } from "./admin/get-channel-prices";
 import { registerGetDashboard } from "./admin/get-dashboard";
+import { registerGetFlashSale } from "./admin/get-flash-sale";
 import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
@@ -27,11 +30,13 @@ import { registerGetSupplierHealth } from "./admin/get-supplier-health";
 import { registerGetSupplierReconciliation } from "./admin/get-supplier-reconciliation";
 import { registerImportStock } from "./admin/import-stock";
 import { registerInviteStaff } from "./admin/invite-staff";
+import { registerListAccounts } from "./admin/list-accounts";
 import { registerListAudit } from "./admin/list-audit";
 import { registerListChannelBalanceEntries } from "./admin/list-channel-balance-entries";
 import { registerListChannelWebhookDeliveries } from "./admin/list-channel-webhook-deliveries";
 import { registerListChannelWebhooks } from "./admin/list-channel-webhooks";
 import { registerListChannels } from "./admin/list-channels";
+import { registerListFlashSales } from "./admin/list-flash-sales";
 import { registerListOrders } from "./admin/list-orders";
 import { registerListPartners } from "./admin/list-partners";
 import { registerListAdminProducts } from "./admin/list-products";
@@ -117,6 +122,11 @@ export const ROUTES: ((app: App) => void)[] = [
   registerImportStock,
   registerGetStock,
   registerListStock,
+  registerListAccounts,
+  registerCreateFlashSale,
+  registerListFlashSales,
+  registerGetFlashSale,
+  registerCancelFlashSale,
   registerCreatePartner,
   registerListPartners,
   registerCreatePartnerKey,

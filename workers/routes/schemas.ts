@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
+import { SaleBadgeSchema } from "./flash-sale-schemas";
 import { MoneySchema } from "./shared";
 import { ComponentSchema, RenewalPlanSchema } from "./subscription-schemas";
 
@@ -31,6 +32,9 @@ export const SkuSchema = z
       .int()
       .nullable()
       .openapi({ description: "Stock is low at this many available units or fewer; null for no warning" }),
+    flashSale: SaleBadgeSchema.optional().openapi({
+      description: "The flash sale pricing this SKU now (`open`) or the next one (`scheduled`, with its opening time)",
+    }),
     renewal: RenewalPlanSchema.nullable().openapi({
       description: "Sold as a subscription renewing on this plan; null for a one-off purchase",
     }),

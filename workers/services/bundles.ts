@@ -20,6 +20,7 @@ import {
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
+import { isStocked } from "./stock";
 import { sealRecipient, upstreamCovers } from "./suppliers/checkout";
 
 /** What a bundle holds, as the admin app and the shop show it. */
@@ -232,14 +233,14 @@ export async function expandBundles(
 }
 
 /**
- * The card-secret units an order needs, one entry per SKU: a SKU bought on its own and inside
+ * The stocked units (card secrets, shared-account seats) an order needs, one entry per SKU: a SKU bought on its own and inside
  * a bundle (or in two bundles) is reserved once, for the sum, since its StockKeeper holds one
  * reservation per order.
  */
 export function stockDemand<L extends PricedLine>(lines: L[]): L[] {
   const bySku = new Map<string, L>();
   for (const line of lines) {
-    if (line.product.kind !== "card_secret") continue;
+    if (!isStocked(line.product.kind)) continue;
     const seen = bySku.get(line.sku.id);
     bySku.set(line.sku.id, seen ? { ...seen, quantity: seen.quantity + line.quantity } : line);
   }
@@ -277,6 +278,8 @@ export function componentItemRows(
     refundedAt: null,
     renewalPeriod: null,
     renewalEvery: null,
+    flashSaleId: null,
+    flashSaleShard: null,
   }));
 }
 

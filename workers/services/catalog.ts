@@ -29,6 +29,7 @@ import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { bundleAvailability, type ComponentView, componentView, contentsOf } from "./bundles";
+import { type SaleBadge, withSales } from "./flash-sale-views";
 import { rechargeTemplateFor } from "./suppliers/checkout";
 
 type Money = { amount: number; currency: Currency };
@@ -63,6 +64,8 @@ export interface SkuView {
    */
   available: number | null;
   lowStockThreshold: number | null;
+  /** The flash sale pricing this SKU now, or the next one to open. */
+  flashSale?: SaleBadge;
   /** Sold as a subscription renewing on this plan; null for a one-off purchase. */
   renewal: RenewalPlan | null;
   /** A bundle's SKUs only: what one bundle delivers. */
@@ -102,7 +105,8 @@ export function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields, conte
     available:
       product.kind === "voucher"
         ? null
-        : (product.kind === "card_secret" ? sku.stockAvailable : 0) + (sku.upstreamAvailable ?? 0),
+        : (product.kind === "card_secret" || product.kind === "shared_account" ? sku.stockAvailable : 0) +
+          (sku.upstreamAvailable ?? 0),
     lowStockThreshold: sku.lowStockThreshold,
     renewal: sku.renewalPeriod ? { period: sku.renewalPeriod, every: sku.renewalEvery ?? 1 } : null,
   };
@@ -205,10 +209,8 @@ export async function listProducts(
 ): Promise<{ data: ProductView[]; nextCursor: string | null }> {
   const page = await listProductsPage(ctx.db, merchantId, options);
   const contents = await contentsFor(ctx, merchantId, page.data);
-  return {
-    data: page.data.map(({ product, skus }) => toView(product, skus, contents)),
-    nextCursor: page.nextCursor,
-  };
+  const data = page.data.map(({ product, skus }) => toView(product, skus, contents));
+  return { data: await withSales(ctx, merchantId, data), nextCursor: page.nextCursor };
 }
 
 /** One product; with `listedOnly` (the shop), an unlisted product reads as missing. */
@@ -220,7 +222,9 @@ export async function getProduct(
 ): Promise<ProductView> {
   const found = await findProductOfMerchant(ctx.db, merchantId, productId);
   if (!found || (options.listedOnly && !found.product.listed)) throw new ApiError("not_found", "No such product");
-  return toView(found.product, found.skus, await contentsFor(ctx, merchantId, [found]));
+  const view = toView(found.product, found.skus, await contentsFor(ctx, merchantId, [found]));
+  const [withSale] = await withSales(ctx, merchantId, [view]);
+  return withSale as ProductView;
 }
 
 export async function updateProduct(
@@ -315,7 +319,7 @@ export function isLow(sku: Pick<SkuRow, "stockAvailable" | "lowStockThreshold">)
   return sku.lowStockThreshold !== null && sku.stockAvailable <= sku.lowStockThreshold;
 }
 
-/** Stock of every card-secret SKU, from the read model the StockKeepers' events keep. */
+/** Stock of every card-secret and shared-account SKU, from the read model the StockKeepers' events keep. */
 export async function stockOverview(ctx: ServiceContext, merchantId: string) {
   const rows = await listStockedSkus(ctx.db, merchantId);
   return {
@@ -323,6 +327,7 @@ export async function stockOverview(ctx: ServiceContext, merchantId: string) {
       skuId: sku.id,
       productName: product.name,
       skuName: sku.name,
+      kind: product.kind === "shared_account" ? ("shared_account" as const) : ("card_secret" as const),
       available: sku.stockAvailable,
       reserved: sku.stockReserved,
       sold: sku.stockSold,

@@ -7,8 +7,9 @@ import type { StockUnit } from "../objects/stock-keeper";
 import { linesBySku, shareUnits } from "./bundles";
 import { reclaimChannelQuota } from "./channels/quotas";
 import { publishOrderOutcome } from "./channels/webhooks";
+import { commitSaleItem } from "./flash-sales";
 import { completeRefund, refundUndeliverable } from "./refunds";
-import { stockKeeper } from "./stock";
+import { isStocked, stockKeeper } from "./stock";
 import { startSubscriptions } from "./subscriptions/start";
 import { hasSuppliers, itemsSentUpstream, sourceLine } from "./suppliers/upstream";
 
@@ -48,7 +49,17 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
   const sentUpstream = items.some((line) => line.kind === "card_secret")
     ? await itemsSentUpstream(ctx, orderId)
     : new Set<string>();
-  const cards = items.filter((line) => line.kind === "card_secret");
+  // A line bought in a flash sale commits in the sale's shard (a voucher's slot, before minting).
+  for (const item of items) {
+    if (item.flashSaleId === null) continue;
+    const result = await commitSaleItem(ctx, orderId, { ...item, flashSaleId: item.flashSaleId });
+    if (!result.ok) {
+      await refundUndeliverable(ctx, orderId, "insufficient_stock");
+      return { status: "refunded" };
+    }
+    committed.set(item.id, result.units);
+  }
+  const cards = items.filter((line) => isStocked(line.kind) && line.flashSaleId === null);
   // A line once sent to a supplier stays with it, so it is never served twice.
   upstream.push(...cards.filter((item) => sentUpstream.has(item.id)));
   // Lines of one SKU (on its own and inside bundles) share the order's one reservation of it.
@@ -87,7 +98,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
     const fromSupplier = sourced.get(item.id);
     if (fromSupplier) {
       rows.push(...fromSupplier);
-    } else if (item.kind === "card_secret") {
+    } else if (isStocked(item.kind)) {
       for (const [seq, unit] of (committed.get(item.id) ?? []).entries()) {
         rows.push({
           id: newId("delivery", now),

@@ -33,6 +33,7 @@ import { auditEntry, audited } from "./audit";
 import { componentItemRows, expandBundles, stockDemand } from "./bundles";
 import { skuOfMerchant } from "./catalog";
 import { channelRefusal, consumerChannel, priceBook, type SalesChannel, settle } from "./channels/sales";
+import { reserveSaleLines } from "./flash-sales";
 import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { enforceLimits, hashedKey } from "./rate-limits";
 import { stockKeeper } from "./stock";
@@ -145,7 +146,15 @@ export async function placeOrder(
     lines.filter((line) => line.product.kind !== "bundle"),
     input.items,
   );
-  const stocked = stockDemand([...lines, ...components]);
+  // Lines of a SKU on flash sale are priced and reserved by the sale (all or nothing), first. A
+  // flash sale is the shop's: other channels sell at their own prices, from the SKU's stock.
+  const onSale = await reserveSaleLines(ctx, merchant.id, channel.id === null ? lines : [], {
+    orderId,
+    email: input.email,
+    ttlMs: ttl,
+    now,
+  });
+  const stocked = stockDemand([...lines.filter((line) => !onSale.sales.has(line.sku.id)), ...components]);
 
   const reservations = await Promise.all(
     stocked.map((line) =>
@@ -159,13 +168,14 @@ export async function placeOrder(
     ),
   );
   const releaseAll = () =>
-    Promise.all(
-      stocked.map((line, i) =>
+    Promise.all([
+      onSale.release(),
+      ...stocked.map((line, i) =>
         reservations[i]?.ok
           ? stockKeeper(ctx, line.sku.id).release({ merchantId: merchant.id, skuId: line.sku.id }, orderId)
           : null,
       ),
-    );
+    ]);
   // A card line the merchant cannot reserve is bought from its suppliers at fulfilment, if they offer enough.
   if (
     reservations.some(
@@ -176,7 +186,10 @@ export async function placeOrder(
     throw new ApiError("insufficient_stock", "Not enough stock for this order; nothing was reserved");
   }
 
-  const total = sum(lines.map((line) => multiply(line.unitPrice, line.quantity)));
+  const unitAmount = (line: Line) => onSale.unitAmount(line.sku.id, line.unitPrice.amount);
+  const total = sum(
+    lines.map((line) => multiply({ amount: unitAmount(line), currency: line.unitPrice.currency }, line.quantity)),
+  );
   const settlement = settle(ctx.db, merchant.id, channel, { orderId, paymentId, total, now });
   const accessToken = randomToken(32);
   const orderRow = {
@@ -207,7 +220,7 @@ export async function placeOrder(
     skuName: line.sku.name,
     kind: line.product.kind,
     quantity: line.quantity,
-    unitAmount: line.unitPrice.amount,
+    unitAmount: unitAmount(line),
     currency: line.unitPrice.currency,
     policyUses: line.sku.policyUses,
     policyValidDays: line.sku.policyValidDays,
@@ -215,10 +228,11 @@ export async function placeOrder(
     recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
     recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,
     parentItemId: null,
-    allocatedAmount: line.unitPrice.amount * line.quantity,
+    allocatedAmount: unitAmount(line) * line.quantity,
     refundedAt: null,
     renewalPeriod: line.sku.renewalPeriod,
     renewalEvery: line.sku.renewalEvery,
+    ...onSale.itemFields(line.sku.id),
   }));
   itemRows.push(...componentItemRows(components, itemRows, orderId, merchant.id, now));
   const paymentRow = {

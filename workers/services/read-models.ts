@@ -1,6 +1,7 @@
 import {
   codeSnapshotStatement,
   expireOrder,
+  recordSaleShardLevel,
   recordStockLevel,
   redemptionStatement,
   reversalStatement,
@@ -61,6 +62,19 @@ export const EventSchema = z.discriminatedUnion("type", [
       version: z.number().int(),
       reserved: z.number().int().optional(),
       sold: z.number().int().optional(),
+    }),
+  }),
+  z.object({
+    ...base,
+    type: z.literal("sale.level"),
+    data: z.object({
+      saleId: z.string(),
+      skuId: z.string(),
+      shard: z.number().int(),
+      available: z.number().int(),
+      reserved: z.number().int(),
+      sold: z.number().int(),
+      version: z.number().int(),
     }),
   }),
   z.object({
@@ -135,6 +149,9 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
     }
     case "stock.changed":
       await recordStockLevel(db, event.merchantId, event.data.skuId, event.data);
+      return;
+    case "sale.level":
+      await recordSaleShardLevel(db, event.merchantId, event.data);
       return;
     case "reservation.expired":
       if (await expireOrder(db, event.merchantId, event.data.orderId, event.at)) {

@@ -7,42 +7,20 @@ import {
   refundedItemsTotal,
   runAtomic,
 } from "@tessera/db";
-import { deliveries, orderItems, orders, payments } from "@tessera/db/schema";
+import { deliveries, orders, payments } from "@tessera/db/schema";
 import { newId, predecessorsOf } from "@tessera/domain";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { refundToBalance } from "./channels/balance";
-import { releaseChannelQuota } from "./channels/quotas";
 import { BALANCE_PROVIDER } from "./channels/sales";
 import { publishOrderOutcome } from "./channels/webhooks";
+import { releaseOrderStock } from "./order-stock";
 import { sandboxProvider } from "./payments";
-import { stockKeeper } from "./stock";
 import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
 
-/**
- * Returns the order's card-secret units to stock: a held reservation, and with
- * `includeCommitted` also units committed but never delivered (a refund before delivery). The
- * units it claimed of its channel's quota go back with them.
- */
-export async function releaseOrderStock(
-  ctx: ServiceContext,
-  orderId: string,
-  options: { includeCommitted?: boolean } = {},
-): Promise<void> {
-  const items = await ctx.db
-    .select({ skuId: orderItems.skuId, merchantId: orderItems.merchantId })
-    .from(orderItems)
-    .where(and(eq(orderItems.orderId, orderId), eq(orderItems.kind, "card_secret")))
-    .all();
-  await Promise.all(
-    items.map((item) =>
-      stockKeeper(ctx, item.skuId).release({ merchantId: item.merchantId, skuId: item.skuId }, orderId, options),
-    ),
-  );
-  await releaseChannelQuota(ctx, orderId);
-}
+export { releaseOrderStock } from "./order-stock";
 
 /**
  * Refunds a paid order that cannot be delivered (no stock left for a late payment). The order's
@@ -134,8 +112,9 @@ export async function completeRefund(ctx: ServiceContext, orderId: string): Prom
       lookupKey ? [ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey)).void(order.merchantId)] : [],
     ),
   );
-  // Units of an order that was delivered were seen by the buyer: they stay sold.
-  if (order.fulfilledAt === null) await releaseOrderStock(ctx, orderId, { includeCommitted: true });
+  // Units of an order that was delivered were seen by the buyer: they stay sold (a shared
+  // account's seat is freed either way).
+  await releaseOrderStock(ctx, orderId, { includeCommitted: true, delivered: order.fulfilledAt !== null });
   await stopSubscriptionsOfRefund(ctx, order.merchantId, orderId);
   await settleRefund(ctx, orderId);
   await publishOrderOutcome(ctx, order, "order.refunded");

@@ -225,6 +225,9 @@ export const orderItems = sqliteTable(
     /** The SKU's subscription plan when bought (the line starts a subscription); null on renewal orders. */
     renewalPeriod: text("renewal_period", { enum: RENEWAL_PERIODS }),
     renewalEvery: integer("renewal_every"),
+    /** The flash sale the line was bought in (at its price); its reservation lives in that sale's shard. */
+    flashSaleId: text("flash_sale_id"),
+    flashSaleShard: integer("flash_sale_shard"),
   },
   (t) => [index("order_items_order").on(t.orderId)],
 );
@@ -757,6 +760,57 @@ export const subscriptionEvents = sqliteTable(
     uniqueIndex("subscription_events_once").on(t.subscriptionId, t.period, t.kind, t.attempt),
     index("subscription_events_subscription").on(t.subscriptionId, t.id),
   ],
+);
+
+// ---- Flash sales: a time-boxed price and quota for one SKU, its stock in sharded objects ----
+
+/**
+ * A flash sale (秒杀). Its stock lives in the sale's StockShard objects: card secrets moved out
+ * of the SKU's StockKeeper when the sale is created, or slots of a minted good. Whether it is
+ * scheduled, open or over follows from the times and `cancelledAt`.
+ */
+export const flashSales = sqliteTable(
+  "flash_sales",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    skuId: text("sku_id")
+      .notNull()
+      .references(() => skus.id),
+    name: text("name").notNull(),
+    priceAmount: integer("price_amount").notNull(),
+    currency: text("currency").$type<Currency>().notNull(),
+    quota: integer("quota").notNull(),
+    perCustomerLimit: integer("per_customer_limit").notNull(),
+    shards: integer("shards").notNull(),
+    startsAt: integer("starts_at").notNull(),
+    endsAt: integer("ends_at").notNull(),
+    /** When the sale's stock reached its shards; a sale without it is not sold yet. */
+    stockedAt: integer("stocked_at"),
+    cancelledAt: integer("cancelled_at"),
+    /** When every shard had closed and sent its unsold units back to the SKU's stock. */
+    closedAt: integer("closed_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("flash_sales_merchant").on(t.merchantId, t.id), index("flash_sales_sku").on(t.skuId, t.endsAt)],
+);
+
+/** Read model of each shard's levels, from its `sale.level` events; `version` orders them. */
+export const flashSaleShards = sqliteTable(
+  "flash_sale_shards",
+  {
+    saleId: text("sale_id").notNull(),
+    shard: integer("shard").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    available: integer("available").notNull(),
+    reserved: integer("reserved").notNull(),
+    sold: integer("sold").notNull(),
+    version: integer("version").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.saleId, t.shard] })],
 );
 
 // ---- Channels: the shop, mini-programs, apps and resellers, their price lists and balances ----

@@ -33,6 +33,7 @@ export const ID_PREFIXES = {
   subscriptionEvent: "sev",
   paymentMethod: "pmt",
   request: "req",
+  flashSale: "fls",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

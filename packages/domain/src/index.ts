@@ -4,6 +4,7 @@ export * from "./channels";
 export * from "./code-format";
 export * from "./code-policy";
 export * from "./crypto";
+export * from "./flash-sale";
 export * from "./ids";
 export * from "./money";
 export * from "./order-state";

@@ -46,6 +46,7 @@ describe("GET /v1/admin/stock", () => {
         skuId: card.skuId,
         productName: expect.any(String),
         skuName: "Standard",
+        kind: "card_secret",
         available: 5,
         reserved: 0,
         sold: 0,

@@ -12,6 +12,7 @@ import { ChannelDetailPage } from "./ChannelDetail";
 import { ChannelsPage } from "./Channels";
 import { DashboardPage } from "./Dashboard";
 import { DeskPage } from "./Desk";
+import { FlashSalesPage } from "./FlashSales";
 import { OrderDetailPage } from "./OrderDetail";
 import { OrdersPage } from "./Orders";
 import { PartnersPage } from "./Partners";
@@ -174,6 +175,14 @@ export function AdminApp() {
           }
         />
         <Route
+          path="flash-sales"
+          element={
+            <Guard need="catalog.read">
+              <FlashSalesPage />
+            </Guard>
+          }
+        />
+        <Route
           path="orders"
           element={
             <Guard need="orders.read">
@@ -319,6 +328,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin", label: "nav.dashboard", need: "dashboard", end: true },
   { to: "/admin/catalog", label: "nav.catalog", need: "catalog.read" },
   { to: "/admin/stock", label: "nav.stock", need: "catalog.read" },
+  { to: "/admin/flash-sales", label: "nav.flashSales", need: "catalog.read" },
   { to: "/admin/orders", label: "nav.orders", need: "orders.read" },
   { to: "/admin/subscriptions", label: "nav.subscriptions", need: "orders.read" },
   { to: "/admin/redemptions", label: "nav.redemptions", need: "redemptions.read" },

@@ -212,21 +212,23 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
         <fieldset className="field" disabled={!editable || product !== null}>
           <legend>{t("catalog.kind")}</legend>
           <div className="radio-row">
-            {(["card_secret", "voucher", "count_card", "direct_recharge", "bundle"] as const).map((kind) => (
-              <label key={kind} className="radio">
-                <input
-                  type="radio"
-                  name={`${id}-kind`}
-                  value={kind}
-                  checked={draft.kind === kind}
-                  onChange={() => set("kind", kind)}
-                />
-                <span>
-                  <strong>{t(`kind.${kind}`)}</strong>
-                  <span className="hint block">{t(`kind.${kind}.hint`)}</span>
-                </span>
-              </label>
-            ))}
+            {(["card_secret", "voucher", "count_card", "direct_recharge", "bundle", "shared_account"] as const).map(
+              (kind) => (
+                <label key={kind} className="radio">
+                  <input
+                    type="radio"
+                    name={`${id}-kind`}
+                    value={kind}
+                    checked={draft.kind === kind}
+                    onChange={() => set("kind", kind)}
+                  />
+                  <span>
+                    <strong>{t(`kind.${kind}`)}</strong>
+                    <span className="hint block">{t(`kind.${kind}.hint`)}</span>
+                  </span>
+                </label>
+              ),
+            )}
           </div>
         </fieldset>
         {draft.kind === "direct_recharge" ? (

@@ -4,6 +4,7 @@ import type { Page } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { ImportReport, Product, StockLevel } from "../lib/types";
+import { AccountSeatsTable } from "./AccountSeats";
 import { useAdmin } from "./session";
 import { parseStockFile, type UploadProgress, uploadStock } from "./stock-upload";
 
@@ -13,11 +14,12 @@ export function StockPage() {
   const levels = useLoad((signal) => api.get<{ data: StockLevel[] }>("/v1/admin/stock", { signal }), [api]);
   const products = useLoad((signal) => api.get<Page<Product>>("/v1/admin/products?limit=100", { signal }), [api]);
   const [skuId, setSkuId] = useState("");
+  const [seatsOf, setSeatsOf] = useState<{ skuId: string; label: string } | null>(null);
   const uploadRef = useRef<HTMLElement>(null);
 
   const cardSkus =
     products.data?.data
-      .filter((product) => product.kind === "card_secret")
+      .filter((product) => product.kind === "card_secret" || product.kind === "shared_account")
       .flatMap((product) => product.skus.map((sku) => ({ id: sku.id, label: `${product.name} · ${sku.name}` }))) ?? [];
 
   return (
@@ -47,9 +49,29 @@ export function StockPage() {
                     <td>
                       {level.productName} · {level.skuName}
                       {level.low ? <span className="badge badge-warning">{t("stock.low")}</span> : null}
+                      {level.kind === "shared_account" ? " " : null}
+                      {level.kind === "shared_account" ? (
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-expanded={seatsOf?.skuId === level.skuId}
+                          onClick={() =>
+                            setSeatsOf(
+                              seatsOf?.skuId === level.skuId
+                                ? null
+                                : { skuId: level.skuId, label: `${level.productName} · ${level.skuName}` },
+                            )
+                          }
+                        >
+                          {t("stock.seats")}
+                        </button>
+                      ) : null}
                     </td>
                     <td className="num" data-testid="available">
                       {number(level.available)}
+                      {level.kind === "shared_account" ? (
+                        <span className="muted small"> {t("stock.inSeats")}</span>
+                      ) : null}
                     </td>
                     <td className="num">{number(level.reserved)}</td>
                     <td className="num">{number(level.sold)}</td>
@@ -75,6 +97,7 @@ export function StockPage() {
           </div>
         )
       ) : null}
+      {seatsOf ? <AccountSeatsTable skuId={seatsOf.skuId} label={seatsOf.label} /> : null}
       {can("catalog.write") ? (
         <section ref={uploadRef} className="card">
           <h2>{t("stock.upload")}</h2>
@@ -147,6 +170,7 @@ function UploadForm({
   return (
     <form onSubmit={submit} className="stack">
       <p className="hint">{t("stock.uploadHint")}</p>
+      <p className="hint">{t("stock.sharedHint")}</p>
       <div className="field">
         <label htmlFor={`${id}-sku`}>{t("stock.sku")}</label>
         <select id={`${id}-sku`} value={selected} onChange={(event) => setSkuId(event.target.value)} disabled={busy}>

@@ -13,6 +13,8 @@ export interface StockLine {
   line: number;
   code: string;
   secret: string;
+  /** Shared accounts (loop stock) only: buyers the account may be sold to; "" when absent. */
+  seats: string;
 }
 
 export interface ParsedFile {
@@ -21,7 +23,7 @@ export interface ParsedFile {
 
 const isBlank = (row: string[]) => row.every((cell) => cell.trim() === "");
 
-/** Rows of a CSV text: `code[,secret]`, an optional `code,secret` header, blank lines ignored. */
+/** Rows of a CSV text: `code[,secret[,seats]]`, an optional `code,secret` header, blank lines ignored. */
 export function parseStockText(text: string): ParsedFile {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: false });
   const lines: StockLine[] = [];
@@ -34,7 +36,7 @@ export function parseStockText(text: string): ParsedFile {
       first = false;
       if (row[0]?.trim().toLowerCase() === "code") return;
     }
-    lines.push({ line: index + 1, code: row[0] ?? "", secret: row[1] ?? "" });
+    lines.push({ line: index + 1, code: row[0] ?? "", secret: row[1] ?? "", seats: row[2]?.trim() ?? "" });
   });
   return { lines };
 }
@@ -55,9 +57,19 @@ export const MAX_FIELD = 1_024;
 /** The JSON body of one chunk: the server numbers its report by position in `items`, from 1. */
 export function chunkBody(chunk: StockLine[]) {
   return {
-    items: chunk.map((line) => (line.secret.trim() ? { code: line.code, secret: line.secret } : { code: line.code })),
+    items: chunk.map((line) => ({
+      code: line.code,
+      ...(line.secret.trim() ? { secret: line.secret } : {}),
+      ...(line.seats ? { seats: Number(line.seats) } : {}),
+    })),
   };
 }
+
+/** The most buyers one shared account may be sold to (the API's limit). */
+export const MAX_SEATS = 1_000;
+
+const validSeats = (seats: string) =>
+  seats === "" || (/^\d+$/.test(seats) && Number(seats) >= 1 && Number(seats) <= MAX_SEATS);
 
 export interface UploadProgress {
   sentLines: number;
@@ -93,6 +105,9 @@ export async function uploadStock(
     if (line.code.length > MAX_FIELD || line.secret.length > MAX_FIELD) {
       report.rejected++;
       report.errors.push({ line: line.line, message: `fields may hold at most ${MAX_FIELD} characters` });
+    } else if (!validSeats(line.seats)) {
+      report.rejected++;
+      report.errors.push({ line: line.line, message: `seats must be a whole number from 1 to ${MAX_SEATS}` });
     } else sendable.push(line);
   }
   const chunks = chunksOf(sendable, chunkSize);

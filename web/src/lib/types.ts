@@ -53,8 +53,54 @@ export interface Sku {
   policy: Policy;
   available: number | null;
   lowStockThreshold?: number | null;
+  /** The flash sale pricing the SKU now (`open`), or the next one (`scheduled`). */
+  flashSale?: SaleBadge;
   renewal?: RenewalPlan | null;
   components?: BundleComponent[];
+}
+
+export interface SaleBadge {
+  id: string;
+  name: string;
+  price: Money;
+  startsAt: string;
+  endsAt: string;
+  status: "scheduled" | "open";
+  remaining: number;
+  perCustomerLimit: number;
+}
+
+export type SaleStatus = "scheduled" | "open" | "ended" | "cancelled";
+
+export interface FlashSale {
+  id: string;
+  skuId: string;
+  name: string;
+  price: Money;
+  quota: number;
+  perCustomerLimit: number;
+  shards: number;
+  startsAt: string;
+  endsAt: string;
+  status: SaleStatus;
+  remaining: number;
+  reserved: number;
+  sold: number;
+  stocked: boolean;
+  createdAt: string;
+  cancelledAt: string | null;
+  closedAt: string | null;
+  shardLevels?: { shard: number; available: number; reserved: number; sold: number }[];
+}
+
+/** A shared credential (loop stock) with its seats. */
+export interface AccountSeats {
+  accountId: string;
+  label: string;
+  seats: number;
+  used: number;
+  reserved: number;
+  sold: number;
 }
 
 export interface Product {
@@ -239,6 +285,8 @@ export interface StockLevel {
   skuId: string;
   productName: string;
   skuName: string;
+  /** `shared_account` counts seats (loop stock). */
+  kind?: "card_secret" | "shared_account";
   available: number;
   reserved: number;
   sold: number;

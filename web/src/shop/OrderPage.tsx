@@ -296,6 +296,12 @@ function Deliveries({ order }: { order: ShopOrder }) {
   const { t } = useI18n();
   const lines = order.items.flatMap((item) => [item, ...(item.components ?? [])]);
   const kindOf = (delivery: Delivery) => lines.find((line) => line.skuId === delivery.skuId)?.kind;
+  const labels = (delivery: Delivery) => {
+    const kind = kindOf(delivery);
+    if (kind === "voucher") return { code: "shop.voucherCode", copy: "shop.copyVoucher" } as const;
+    if (kind === "shared_account") return { code: "shop.login", copy: "shop.copyLogin" } as const;
+    return { code: "shop.code", copy: "shop.copyCode" } as const;
+  };
   // One usage guide per SKU, after its codes.
   const skus = [...new Set(order.deliveries.map((delivery) => delivery.skuId))];
   return (
@@ -307,11 +313,16 @@ function Deliveries({ order }: { order: ShopOrder }) {
         return (
           <div key={skuId} className="card stack">
             <h3>{group[0]?.productName}</h3>
+            {group[0] && kindOf(group[0]) === "shared_account" ? (
+              <p className="muted" data-testid="shared-account-note">
+                {t("shop.sharedAccount")}
+              </p>
+            ) : null}
             <ul className="code-list">
               {group.map((delivery) => (
                 <li key={delivery.code} className="code-card" data-testid="delivery">
                   <div className="code-main">
-                    <p className="code-label">{t(kindOf(delivery) === "voucher" ? "shop.voucherCode" : "shop.code")}</p>
+                    <p className="code-label">{t(labels(delivery).code)}</p>
                     <p className="mono code-text" data-testid="delivery-code">
                       {delivery.code}
                     </p>
@@ -324,10 +335,7 @@ function Deliveries({ order }: { order: ShopOrder }) {
                       </>
                     ) : null}
                     <div className="actions">
-                      <CopyButton
-                        text={delivery.code}
-                        label={t(kindOf(delivery) === "voucher" ? "shop.copyVoucher" : "shop.copyCode")}
-                      />
+                      <CopyButton text={delivery.code} label={t(labels(delivery).copy)} />
                       {delivery.secret ? <CopyButton text={delivery.secret} label={t("shop.copySecret")} /> : null}
                     </div>
                   </div>

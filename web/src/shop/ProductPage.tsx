@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { Markdown } from "../components/Markdown";
 import { ErrorNotice, Loading, Notice } from "../components/ui";
@@ -7,6 +7,7 @@ import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { Product } from "../lib/types";
 import { SkuExtras } from "./BundleContents";
+import { FlashSaleBox, salePhase, unitPriceOf, useNow } from "./FlashSale";
 import { availabilityOf } from "./Products";
 import { emptyRecipient, RecipientFields, recipientComplete } from "./RecipientFields";
 import { shopPath, useShop } from "./ShopApp";
@@ -31,6 +32,16 @@ export function ProductPage() {
   const [added, setAdded] = useState(false);
   const [recipient, setRecipient] = useState<Record<string, string> | null>(null);
   const [recipientMissing, setRecipientMissing] = useState(false);
+  const now = useNow();
+  const openings = (product.data?.skus ?? []).flatMap((s) =>
+    s.flashSale?.status === "scheduled" ? [Date.parse(s.flashSale.startsAt)] : [],
+  );
+  // The moment a sale opens, read the product again: its price and what is left come from the server.
+  const opened = openings.length > 0 && now >= Math.min(...openings);
+  const { reload } = product;
+  useEffect(() => {
+    if (opened) reload();
+  }, [opened, reload]);
 
   if (product.error) {
     return (
@@ -50,15 +61,22 @@ export function ProductPage() {
   const { soldOut } = availabilityOf(p);
   const firstInStock = p.skus.find((s) => s.available === null || s.available > 0);
   const sku = p.skus.find((s) => s.id === skuId) ?? firstInStock ?? p.skus[0];
-  const skuSoldOut = sku ? sku.available !== null && sku.available <= 0 : true;
-  const maxQuantity =
-    sku?.available === null || sku?.available === undefined ? MAX_QUANTITY : Math.min(sku.available, MAX_QUANTITY);
+  const phase = salePhase(sku?.flashSale, now);
+  // While a flash sale runs, what is left and the limit per customer are the sale's.
+  const onSale = phase === "open" && sku?.flashSale ? sku.flashSale : null;
+  const left = onSale ? onSale.remaining : sku?.available;
+  const skuSoldOut = sku ? left !== null && left !== undefined && left <= 0 : true;
+  const maxQuantity = Math.min(
+    left === null || left === undefined ? MAX_QUANTITY : left,
+    onSale ? onSale.perCustomerLimit : MAX_QUANTITY,
+    MAX_QUANTITY,
+  );
 
   const template = p.kind === "direct_recharge" ? (p.recharge ?? null) : null;
   const currentRecipient = template ? (recipient ?? emptyRecipient(template)) : null;
 
   const add = (checkout: boolean) => {
-    if (!sku || skuSoldOut) return;
+    if (!sku || skuSoldOut || phase === "scheduled") return;
     if (template && currentRecipient && !recipientComplete(template, currentRecipient)) {
       setRecipientMissing(true);
       return;
@@ -69,7 +87,7 @@ export function ProductPage() {
       productName: p.name,
       skuName: sku.name,
       kind: p.kind,
-      unitPrice: sku.price,
+      unitPrice: unitPriceOf(sku, now),
       quantity: Math.max(1, Math.min(quantity, maxQuantity)),
       ...(currentRecipient ? { recipient: currentRecipient } : {}),
     });
@@ -119,7 +137,8 @@ export function ProductPage() {
               })}
             </fieldset>
           ) : null}
-          {sku ? (
+          {sku?.flashSale ? <FlashSaleBox sale={sku.flashSale} regular={sku.price} now={now} /> : null}
+          {sku && phase === "none" ? (
             <p className="price-line">
               <span className="price" data-testid="price">
                 {money(sku.price)}
@@ -161,7 +180,14 @@ export function ProductPage() {
               ) : null}
             </>
           ) : null}
-          {!skuSoldOut ? (
+          {phase === "scheduled" ? (
+            <div className="buy-row">
+              <button type="button" className="button primary" disabled data-testid="sale-not-open">
+                {t("shop.saleNotOpen")}
+              </button>
+            </div>
+          ) : null}
+          {!skuSoldOut && phase !== "scheduled" ? (
             <div className="buy-row">
               <div className="field narrow">
                 <label htmlFor={`${id}-qty`}>{t("shop.quantity")}</label>

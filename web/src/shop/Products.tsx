@@ -56,6 +56,13 @@ export function ProductsPage() {
                 )}
                 <span className="product-name">{product.name}</span>
               </Link>
+              {product.skus.some((sku) => sku.flashSale) ? (
+                <p>
+                  <span className="badge badge-warning" data-testid="flash-sale-badge">
+                    {t("shop.flashSale")}
+                  </span>
+                </p>
+              ) : null}
               <p className="product-price">
                 {cheapest
                   ? product.skus.length > 1

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError, errorResponses } from "../../errors";
 import { idempotent, requireAdmin, requireCapability } from "../../middleware";
-import { importStock, MAX_FIELD_LENGTH, parseStockCsv, type StockLine } from "../../services/stock";
+import { importStock, MAX_FIELD_LENGTH, MAX_SEATS, parseStockCsv, type StockLine } from "../../services/stock";
 import { type App, IdempotencyKeyHeader, json, PathId, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const MAX_LINES = 100_000;
@@ -16,6 +16,9 @@ const StockItemsSchema = z
             .string()
             .max(MAX_FIELD_LENGTH * 2)
             .optional(),
+          seats: z.number().int().min(1).max(MAX_SEATS).optional().openapi({
+            description: "Shared accounts (loop stock) only, and required there: buyers the credential may be sold to",
+          }),
         }),
       )
       .min(1)
@@ -36,9 +39,10 @@ const route = createRoute({
   method: "post",
   path: "/v1/admin/skus/{skuId}/stock",
   tags: ["Admin"],
-  summary: "Import card secrets into a SKU's stock (JSON or CSV)",
+  summary: "Import card secrets, or shared accounts with their seats, into a SKU's stock (JSON or CSV)",
   description:
-    "Send `application/json` `{ items: [{ code, secret? }] }`, or `text/csv` with columns `code,secret` (header optional). " +
+    "Send `application/json` `{ items: [{ code, secret?, seats? }] }`, or `text/csv` with columns `code,secret` (header optional). " +
+    "A shared-account SKU (loop stock) takes `seats` per credential (the CSV's third column): how many buyers it may be sold to. " +
     "A code already held, or repeated within the upload, is counted as a duplicate and stored once.",
   security: SECURITY.admin,
   middleware: [

@@ -9,6 +9,10 @@ const StockLevelSchema = z
     skuId: z.string(),
     productName: z.string(),
     skuName: z.string(),
+    kind: z.enum(["card_secret", "shared_account"]).openapi({
+      description:
+        "`shared_account` (loop stock) counts seats: `GET /v1/admin/skus/{skuId}/accounts` lists them per credential",
+    }),
     available: z.number().int(),
     reserved: z.number().int(),
     sold: z.number().int(),
@@ -21,7 +25,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/admin/stock",
   tags: ["Admin"],
-  summary: "Stock levels of every card-secret SKU, with low-stock flags",
+  summary: "Stock levels of every card-secret and shared-account SKU, with low-stock flags",
   description:
     "Read from the catalog's read model, which follows each SKU's StockKeeper within moments; `GET /v1/admin/skus/{skuId}/stock` asks the keeper itself.",
   security: SECURITY.admin,

@@ -11,8 +11,10 @@ function throughChannel(
   sku: SkuView,
   entry: PriceEntryRow | undefined,
 ): SkuView & { price: NonNullable<ReturnType<typeof channelPrice>> } {
+  // A flash sale is the shop's own promotion: its price never shows through another channel.
+  const { flashSale: _shops, ...own } = sku;
   return {
-    ...sku,
+    ...own,
     price: channelPrice(channel.kind, { listPrice: sku.price, listed: product.listed }, entry) ?? sku.price,
     available: availableThrough(sku.available, quotaRemaining(entry)),
   };

@@ -66,6 +66,8 @@ export async function renewalOrderStatements(ctx: ServiceContext, sub: Subscript
     refundedAt: null,
     renewalPeriod: null,
     renewalEvery: null,
+    flashSaleId: null,
+    flashSaleShard: null,
   };
   const items = [parent, ...componentItemRows(components, [parent], orderId, sub.merchantId, now)];
   // The order first: the renewal row refers to it.

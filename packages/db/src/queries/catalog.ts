@@ -90,13 +90,13 @@ export function updateSkuStatement(db: Db, merchantId: string, skuId: string, ch
     .where(and(eq(skus.id, skuId), eq(skus.merchantId, merchantId)));
 }
 
-/** Every card-secret SKU of the merchant with its product, for stock levels and alerts. */
+/** Every SKU of the merchant whose stock a StockKeeper holds (card secrets, shared accounts), for levels and alerts. */
 export function listStockedSkus(db: Db, merchantId: string): Promise<SkuWithProduct[]> {
   return db
     .select({ sku: skus, product: products })
     .from(skus)
     .innerJoin(products, eq(products.id, skus.productId))
-    .where(and(eq(skus.merchantId, merchantId), eq(products.kind, "card_secret")))
+    .where(and(eq(skus.merchantId, merchantId), inArray(products.kind, ["card_secret", "shared_account"])))
     .orderBy(products.id, skus.id)
     .all();
 }

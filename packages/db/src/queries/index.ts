@@ -5,6 +5,7 @@ export * from "./channel-webhooks";
 export * from "./channels";
 export * from "./codes";
 export * from "./deliveries";
+export * from "./flash-sales";
 export * from "./idempotency";
 export * from "./ledger";
 export * from "./merchants";
