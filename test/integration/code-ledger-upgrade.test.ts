@@ -72,7 +72,7 @@ describe("a CodeLedger armed before ledgers held many codes", () => {
         .map((row) => row.name)
         .filter((name) => !name.startsWith("_") && name !== "sqlite_sequence"),
     );
-    expect(tables).toEqual(["codes", "outbox", "redemptions"]);
+    expect(tables).toEqual(["codes", "outbox", "redemptions", "refusals"]);
     const rows = await runInDurableObject(stub, (_instance, state) =>
       state.storage.sql
         .exec<{ lookupKey: string; actor: string | null }>(

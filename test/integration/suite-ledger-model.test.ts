@@ -130,6 +130,8 @@ interface Model {
   codes: (ModelCode | null)[];
   lookupKeys: string[];
   redemptions: ModelRedemption[];
+  /** Refusals answered under a key, which the same key and request get again. */
+  refusals: { scope: string; slot: number; requestHash: string; error: string }[];
   now: number;
 }
 
@@ -230,6 +232,15 @@ async function step(
       }
       const scope = scopeOf(command.partner, command.key);
       // A key is the partner's in the whole object: first used on another code, it is refused.
+      const refused = scope === null ? undefined : model.refusals.find((r) => r.scope === scope);
+      if (refused) {
+        expect(real).toEqual(
+          refused.requestHash === requestHash
+            ? { ok: false, error: refused.error, replayed: true }
+            : { ok: false, error: "idempotency_key_reused" },
+        );
+        return refused.requestHash === requestHash ? "redeem refusal replayed" : "redeem idempotency_key_reused";
+      }
       const prior = scope === null ? undefined : model.redemptions.find((r) => r.scope === scope);
       if (prior) {
         if (prior.slot !== slot) outcomeNotes.add("redeem key reused on another code");
@@ -247,7 +258,8 @@ async function step(
         active: null,
       }[status(code, now)];
       if (refusal) {
-        expect(real).toEqual({ ok: false, error: refusal });
+        expect(real).toEqual({ ok: false, error: refusal, replayed: false });
+        if (scope !== null) model.refusals.push({ scope, slot, requestHash, error: refusal });
         return `redeem ${refusal}`;
       }
       code.remaining -= 1;
@@ -334,7 +346,7 @@ function stored(ledger: DurableObjectStub<CodeLedger>) {
       .toArray()
       .map((row) => row.name)
       .sort();
-    if (!tables.includes("codes")) return { tables, codes: [], redemptions: [] };
+    if (!tables.includes("codes")) return { tables, codes: [], redemptions: [], refusals: [] };
     const codes = sql
       .exec<{
         lookupKey: string;
@@ -352,7 +364,13 @@ function stored(ledger: DurableObjectStub<CodeLedger>) {
       )
       .toArray()
       .map((row) => ({ id: row.id, lookupKey: row.lookupKey, partnerId: row.partnerId, reversed: row.reversed === 1 }));
-    return { tables, codes, redemptions };
+    const refusals = sql
+      .exec<{ idempotencyKey: string; lookupKey: string; error: string }>(
+        "SELECT idempotencyKey, lookupKey, error FROM refusals ORDER BY idempotencyKey",
+      )
+      .toArray()
+      .map((row) => ({ ...row }));
+    return { tables, codes, redemptions, refusals };
   });
 }
 
@@ -361,9 +379,12 @@ function expectedStorage(model: Model) {
     code ? [{ code, lookupKey: model.lookupKeys[slot] as string }] : [],
   );
   // Nothing is written before the first arm, whatever was asked of the object.
-  if (armed.length === 0) return { tables: [], codes: [], redemptions: [] };
+  if (armed.length === 0) return { tables: [], codes: [], redemptions: [], refusals: [] };
   return {
-    tables: expect.arrayContaining(["codes", "redemptions", "outbox"]),
+    tables: expect.arrayContaining(["codes", "redemptions", "refusals", "outbox"]),
+    refusals: model.refusals
+      .map((r) => ({ idempotencyKey: r.scope, lookupKey: model.lookupKeys[r.slot], error: r.error }))
+      .sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : 1)),
     codes: armed
       .map(({ code, lookupKey }) => ({
         lookupKey,
@@ -400,7 +421,13 @@ describe("CodeLedger against its model", () => {
         const lookupKeys = Array.from({ length: codes }, () => `${prefix}${randomHex(15)}`);
         const ledger = env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(`model-${randomHex(16)}`));
         const issuedAt = Date.now();
-        const model: Model = { codes: lookupKeys.map(() => null), lookupKeys, redemptions: [], now: issuedAt };
+        const model: Model = {
+          codes: lookupKeys.map(() => null),
+          lookupKeys,
+          redemptions: [],
+          refusals: [],
+          now: issuedAt,
+        };
         layouts.add(codes);
         const trace: string[] = [];
         try {
@@ -437,6 +464,7 @@ describe("CodeLedger against its model", () => {
         "verify expired",
         "redeem ok",
         "redeem replayed",
+        "redeem refusal replayed",
         "redeem idempotency_key_reused",
         "redeem code_already_redeemed",
         "redeem code_expired",

@@ -54,10 +54,13 @@ export interface RedemptionView {
   code: CodeView;
 }
 
+export type RedeemRefusal = "code_already_redeemed" | "code_expired" | "code_voided";
+
 export type RedeemOutcome =
   | { ok: true; replayed: boolean; redemption: RedemptionView }
-  | { ok: false; error: "code_not_found" | "code_already_redeemed" | "code_expired" | "code_voided" }
-  | { ok: false; error: "idempotency_key_reused" };
+  /** `replayed`: the refusal the same Idempotency-Key and request got the first time. */
+  | { ok: false; error: RedeemRefusal; replayed: boolean }
+  | { ok: false; error: "code_not_found" | "idempotency_key_reused" };
 
 export type ReverseOutcome =
   | { ok: true; redemptionId: string; reversedAt: number; code: CodeView }
@@ -87,6 +90,10 @@ const SCHEMA = [
      id TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, partnerId TEXT, idempotencyKey TEXT UNIQUE,
      requestHash TEXT NOT NULL, location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER,
      response TEXT NOT NULL, actor TEXT)`,
+  // A refusal answered under an Idempotency-Key, so the same key and request get it again.
+  `CREATE TABLE IF NOT EXISTS refusals (
+     idempotencyKey TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, requestHash TEXT NOT NULL,
+     error TEXT NOT NULL, createdAt INTEGER NOT NULL) WITHOUT ROWID`,
 ];
 
 /** Rows kept in memory per object; a shard of a large merchant holds more codes than are hot. */
@@ -155,22 +162,37 @@ export class CodeLedger extends DurableObject<Env> {
     const now = input.now ?? Date.now();
     const row = this.#load(input.lookupKey);
     if (!row || row.merchantId !== input.merchantId) return { ok: false, error: "code_not_found" };
-    if (input.idempotencyKey !== null) {
+    const scope = input.idempotencyKey === null ? null : idempotencyScope(input, input.idempotencyKey);
+    if (scope !== null) {
       // Keys are unique in the whole object: under the sharded layout a key first used on
       // another code of the same shard is refused here too (its request hash names that code).
       const prior = this.#sql
-        .exec<{ requestHash: string; response: string }>(
-          "SELECT requestHash, response FROM redemptions WHERE idempotencyKey = ?",
-          idempotencyScope(input, input.idempotencyKey),
+        .exec<{ requestHash: string; response: string | null; error: RedeemRefusal | null }>(
+          `SELECT requestHash, response, NULL AS error FROM redemptions WHERE idempotencyKey = ?1
+           UNION ALL SELECT requestHash, NULL, error FROM refusals WHERE idempotencyKey = ?1`,
+          scope,
         )
         .toArray()[0];
       if (prior) {
         if (prior.requestHash !== input.requestHash) return { ok: false, error: "idempotency_key_reused" };
-        return { ok: true, replayed: true, redemption: JSON.parse(prior.response) as RedemptionView };
+        if (prior.error !== null) return { ok: false, error: prior.error, replayed: true };
+        return { ok: true, replayed: true, redemption: JSON.parse(prior.response ?? "null") as RedemptionView };
       }
     }
     const refusal = refuseRedemption(row, now);
-    if (refusal) return { ok: false, error: refusal };
+    if (refusal) {
+      if (scope !== null) {
+        this.#sql.exec(
+          "INSERT INTO refusals (idempotencyKey, lookupKey, requestHash, error, createdAt) VALUES (?, ?, ?, ?, ?)",
+          scope,
+          row.lookupKey,
+          input.requestHash,
+          refusal,
+          now,
+        );
+      }
+      return { ok: false, error: refusal, replayed: false };
+    }
 
     const next = { ...row, ...afterRedemption(row), version: row.version + 1 };
     const actor = actorOf(input);
@@ -314,11 +336,13 @@ export class CodeLedger extends DurableObject<Env> {
   #isArmed(): boolean {
     if (this.#armed !== undefined) return this.#armed;
     const tables = this.#sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes')")
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes', 'refusals')",
+      )
       .toArray()
       .map((table) => table.name);
-    if (tables.includes("code")) this.#upgrade();
-    this.#armed = tables.length > 0;
+    this.#armed = tables.includes("code") || tables.includes("codes");
+    if (this.#armed && !tables.includes("refusals")) this.#upgrade(tables.includes("code"));
     return this.#armed;
   }
 
@@ -346,10 +370,15 @@ export class CodeLedger extends DurableObject<Env> {
 
   /**
    * A ledger armed before one object could hold many codes kept its code in a one-row `code`
-   * table (and maybe redemptions without `actor`): moved once into the keyed tables.
+   * table (and maybe redemptions without `actor`): moved once into the keyed tables. Any older
+   * ledger gets the tables it lacks.
    */
-  #upgrade(): void {
+  #upgrade(singleCode: boolean): void {
     this.ctx.storage.transactionSync(() => {
+      if (!singleCode) {
+        for (const statement of SCHEMA) this.#sql.exec(statement);
+        return;
+      }
       const columns = this.#sql
         .exec<{ name: string }>("PRAGMA table_info(redemptions)")
         .toArray()
