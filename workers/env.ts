@@ -15,7 +15,7 @@ export interface Env {
   /** A flash sale's stock, split over shards named `<saleId>:<index>`. */
   STOCK_SHARD: DurableObjectNamespace<StockShard>;
   RATE_GATE: DurableObjectNamespace<RateGate>;
-  /** The request each redemption Idempotency-Key was first used with, by `<merchantId>:<hash prefix>`. */
+  /** The request each redemption Idempotency-Key was first used with, by `<merchantId>:<hash prefix>` (16 per merchant). */
   REDEMPTION_KEYS: DurableObjectNamespace<RedemptionKeys>;
   SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
