@@ -51,6 +51,9 @@ export interface NewOrder {
   }[];
   /** The buyer's IANA time zone: a subscription bought in this order renews on its calendar. */
   timeZone?: string | undefined;
+  /** Risk signals of the request: the buyer's IP (`CF-Connecting-IP`) and the shop's device id. */
+  clientIp?: string | undefined;
+  deviceId?: string | undefined;
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number; unitPrice: Money };
@@ -209,6 +212,8 @@ export async function placeOrder(
     refundedAt: null,
     timeZone: input.timeZone ?? null,
     channelId: channel.id,
+    clientIp: input.clientIp ?? null,
+    deviceId: input.deviceId ?? null,
     ...settlement.order,
   };
   const itemRows: OrderItemRow[] = lines.map((line) => ({
@@ -245,6 +250,8 @@ export async function placeOrder(
     currency: total.currency,
     createdAt: now,
     updatedAt: now,
+    fingerprint: null,
+    cardCountry: null,
     ...settlement.payment,
   };
   try {

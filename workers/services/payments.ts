@@ -62,11 +62,13 @@ function paymentTransition(
   event: PaymentEvent,
   now: number,
 ) {
+  // The card tried last is the payment's risk signal; it moves with the transition it came with.
+  const card = event.card ? { fingerprint: event.card.fingerprint, cardCountry: event.card.country } : {};
   if (event.type === "payment.succeeded") {
     return [
       ctx.db
         .update(payments)
-        .set({ status: "succeeded", updatedAt: now })
+        .set({ status: "succeeded", updatedAt: now, ...card })
         .where(and(eq(payments.id, payment.id), inArray(payments.status, ["pending", "failed"]))),
       ctx.db
         .update(orders)
@@ -87,7 +89,7 @@ function paymentTransition(
     return [
       ctx.db
         .update(payments)
-        .set({ status: "failed", updatedAt: now })
+        .set({ status: "failed", updatedAt: now, ...card })
         .where(and(eq(payments.id, payment.id), eq(payments.status, "pending"))),
       ctx.db
         .update(orders)

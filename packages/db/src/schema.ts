@@ -183,6 +183,10 @@ export const orders = sqliteTable(
     timeZone: text("time_zone"),
     /** The channel the order came through; null for the merchant's own shop. */
     channelId: text("channel_id"),
+    /** The buyer's IP as Cloudflare saw it (`CF-Connecting-IP`): a risk signal, null when unknown. */
+    clientIp: text("client_ip"),
+    /** The shop's random device id (`X-Device-Id`, kept in the browser's storage): a risk signal. */
+    deviceId: text("device_id"),
   },
   (t) => [
     index("orders_merchant_created").on(t.merchantId, t.id),
@@ -246,8 +250,15 @@ export const payments = sqliteTable(
     currency: text("currency").$type<Currency>().notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The provider's stable, opaque fingerprint of the card last used on this payment (the same
+     * card always gives the same one; it never holds the number): a risk signal.
+     */
+    fingerprint: text("fingerprint"),
+    /** The ISO 3166-1 alpha-2 country that issued that card, as the provider reports it. */
+    cardCountry: text("card_country"),
   },
-  (t) => [index("payments_order").on(t.orderId)],
+  (t) => [index("payments_order").on(t.orderId), index("payments_fingerprint").on(t.merchantId, t.fingerprint)],
 );
 
 export const deliveries = sqliteTable(
