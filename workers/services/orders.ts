@@ -54,6 +54,8 @@ export interface NewOrder {
   /** Risk signals of the request: the buyer's IP (`CF-Connecting-IP`) and the shop's device id. */
   clientIp?: string | undefined;
   deviceId?: string | undefined;
+  /** The country Cloudflare placed that IP in. */
+  clientCountry?: string | undefined;
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number; unitPrice: Money };
@@ -214,6 +216,7 @@ export async function placeOrder(
     channelId: channel.id,
     clientIp: input.clientIp ?? null,
     deviceId: input.deviceId ?? null,
+    clientCountry: input.clientCountry ?? null,
     ...settlement.order,
   };
   const itemRows: OrderItemRow[] = lines.map((line) => ({
