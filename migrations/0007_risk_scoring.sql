@@ -7,10 +7,11 @@ CREATE TABLE `redemption_alerts` (
 	`partner_id` text,
 	`location` text,
 	`detail` text NOT NULL,
+	`key` text NOT NULL,
 	`created_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `redemption_alerts_once` ON `redemption_alerts` (`redemption_id`,`kind`);--> statement-breakpoint
+CREATE UNIQUE INDEX `redemption_alerts_once` ON `redemption_alerts` (`merchant_id`,`key`);--> statement-breakpoint
 CREATE INDEX `redemption_alerts_merchant` ON `redemption_alerts` (`merchant_id`,`id`);--> statement-breakpoint
 CREATE TABLE `risk_assessments` (
 	`id` text PRIMARY KEY NOT NULL,

@@ -533,6 +533,16 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
       await createFlashSale(merchant, onSale.skuId, { quota: 5, startsAt: Date.now() + 86_400_000 })
     ).id;
   }
+  if (has("post", "/v1/admin/risk/lists")) {
+    // A device no fixture order uses, so the entry changes no other fixture's outcome.
+    ids.entryId = created(
+      await call("POST", "/v1/admin/risk/lists", {
+        token: merchant.adminKey,
+        json: { kind: "device", list: "block", value: unique("fixture-device") },
+      }),
+      "risk list entry",
+    );
+  }
   // Any other object named in a path: made through its collection's POST, if it has one.
   for (const path of Object.keys(paths)) {
     for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {

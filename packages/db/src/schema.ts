@@ -1093,7 +1093,10 @@ export const riskDecisions = sqliteTable(
   ],
 );
 
-/** Partner-side alerts raised after a redemption: one per redemption and kind. */
+/**
+ * Partner-side alerts raised after a redemption. `key` makes each one once: per redemption and
+ * kind, and for a burst per partner and window, however often or concurrently events arrive.
+ */
 export const redemptionAlerts = sqliteTable(
   "redemption_alerts",
   {
@@ -1105,10 +1108,11 @@ export const redemptionAlerts = sqliteTable(
     partnerId: text("partner_id"),
     location: text("location"),
     detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    key: text("key").notNull(),
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("redemption_alerts_once").on(t.redemptionId, t.kind),
+    uniqueIndex("redemption_alerts_once").on(t.merchantId, t.key),
     index("redemption_alerts_merchant").on(t.merchantId, t.id),
   ],
 );

@@ -15,7 +15,7 @@ export interface RedeemedEvent {
  * The partner-side rules, run by the events consumer on each `code.redeemed` after its
  * redemption row is written: asynchronous, so a redemption never waits on them, and each alert
  * is unique per redemption and kind, so a redelivered event raises nothing twice. A burst raises
- * one alert per partner per window, not one per redemption in it.
+ * one alert per partner per window of the clock, not one per redemption in it.
  */
 export async function watchRedemption(ctx: ServiceContext, event: RedeemedEvent): Promise<AlertKind[]> {
   const settings = (await riskSettingsOf(ctx, event.merchantId)).redemption;
@@ -23,6 +23,7 @@ export async function watchRedemption(ctx: ServiceContext, event: RedeemedEvent)
   const { redemptionId, codeId, skuId, partnerId, location } = event.data;
   type Alert = {
     kind: AlertKind;
+    key?: string;
     detail: Record<string, unknown>;
     redemptionId: string;
     partnerId: string | null;
@@ -95,27 +96,15 @@ export async function watchRedemption(ctx: ServiceContext, event: RedeemedEvent)
       .get();
     const n = recent?.n ?? 0;
     if (isBurst(n, settings)) {
-      const raised = await ctx.db
-        .select({ id: redemptionAlerts.id })
-        .from(redemptionAlerts)
-        .where(
-          and(
-            eq(redemptionAlerts.merchantId, event.merchantId),
-            eq(redemptionAlerts.kind, "partner_burst"),
-            eq(redemptionAlerts.partnerId, partnerId),
-            gte(redemptionAlerts.createdAt, since),
-          ),
-        )
-        .get();
-      if (!raised) {
-        alerts.push({
-          kind: "partner_burst",
-          redemptionId,
-          partnerId,
-          location,
-          detail: { redemptions: n, windowMinutes: settings.burstWindowMinutes, limit: settings.burstLimit },
-        });
-      }
+      alerts.push({
+        kind: "partner_burst",
+        // One per partner and window of the clock, whichever of the burst's events see it.
+        key: `partner_burst:${partnerId}:${Math.floor(event.at / (settings.burstWindowMinutes * 60_000))}`,
+        redemptionId,
+        partnerId,
+        location,
+        detail: { redemptions: n, windowMinutes: settings.burstWindowMinutes, limit: settings.burstLimit },
+      });
     }
   }
 
@@ -135,6 +124,7 @@ export async function watchRedemption(ctx: ServiceContext, event: RedeemedEvent)
         partnerId: alert.partnerId,
         location: alert.location,
         detail: alert.detail,
+        key: alert.key ?? `${alert.kind}:${alert.redemptionId}`,
         // The redemption's time, so a burst's window is counted in the partner's clock.
         createdAt: event.at,
       })),
