@@ -187,7 +187,13 @@ describe("the risk queue's score", () => {
     const view = await until(merchant, blocked.id, "refunded");
     expect(view.statusReason).toBe("risk_blocked");
     expect(view.deliveries).toEqual([]);
-    expect(await ledgerKinds(blocked.id)).toEqual([
+    // The refund's steps follow its claim: wait for the last of them.
+    expect(
+      await eventually(
+        () => ledgerKinds(blocked.id),
+        (rows) => rows.length === 2,
+      ),
+    ).toEqual([
       { kind: "payment", amount: 1999 },
       { kind: "refund", amount: -1999 },
     ]);
