@@ -132,3 +132,28 @@ export async function watchRiskQueue<T>(fn: () => Promise<T>): Promise<{ result:
     if (own.batch) Object.defineProperty(queue, "sendBatch", own.batch);
   }
 }
+
+/** A merchant whose only rule is an IP-country ≠ card-country mismatch worth 50: such orders are held for review. */
+export async function reviewingMerchant(): Promise<TestMerchant> {
+  const { createMerchant } = await import("./factories");
+  const merchant = await createMerchant();
+  await setRisk(merchant, (settings) => {
+    onlyRules(settings, { region_mismatch_payment: { weight: 50, limit: 0 } });
+    settings.reviewAt = 40;
+    settings.blockAt = 80;
+  });
+  return merchant;
+}
+
+/** An order paid from a Chinese IP with a US card, once the risk queue has held it for review. */
+export async function heldForReview(merchant: TestMerchant, skuId: string) {
+  const placed = await order(merchant, [{ skuId, quantity: 1 }], { country: "CN", ip: "198.51.100.20" });
+  await payWith(placed.body.payment.id, SANDBOX_TEST_CARDS.approves);
+  const held = await eventually(
+    () => adminOrder(merchant, placed.body.id),
+    (view) => view.statusReason === "risk_review",
+    15_000,
+  );
+  if (held.statusReason !== "risk_review") throw new Error(`not held: ${JSON.stringify(held)}`);
+  return placed.body as { id: string; accessToken: string; payment: { id: string } };
+}
