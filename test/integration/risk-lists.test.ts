@@ -135,7 +135,8 @@ describe("blocklists", () => {
 
 describe("allowlists", () => {
   it("fulfil a large order from an allowlisted device at once, recorded and never queued; a block entry still wins", async () => {
-    const merchant = await createMerchant();
+    // The real defaults, under which an order this large would be scored.
+    const merchant = await createMerchant({ riskScoring: "defaults" });
     const voucher = await createProduct(merchant, "voucher", undefined, 500_000);
     const device = newDevice();
     await add(merchant, { kind: "device", list: "allow", value: device });
@@ -243,7 +244,7 @@ describe("the list routes", () => {
 
 describe("the settings routes", () => {
   it("answer the defaults until the merchant sets its own, then those, audited", async () => {
-    const merchant = await createMerchant();
+    const merchant = await createMerchant({ riskScoring: "defaults" });
     const first = await call("GET", "/v1/admin/risk/settings", { token: merchant.adminKey });
     expect(first.body).toMatchObject({
       settings: { scoreFrom: 50_000, reviewAt: 40, blockAt: 80 },
@@ -267,7 +268,7 @@ describe("the settings routes", () => {
   });
 
   it("refuse cut-offs out of order and unknown time zones with 400, storing nothing", async () => {
-    const merchant = await createMerchant();
+    const merchant = await createMerchant({ riskScoring: "defaults" });
     const { settings } = (await call("GET", "/v1/admin/risk/settings", { token: merchant.adminKey })).body;
     const crossed = await call("PUT", "/v1/admin/risk/settings", {
       token: merchant.adminKey,

@@ -99,7 +99,7 @@ describe("the fast rules", () => {
   });
 
   it("hold an order at the merchant's value threshold for the queue, which scores and fulfils it", async () => {
-    const merchant = await createMerchant();
+    const merchant = await createMerchant({ riskScoring: "defaults" });
     const voucher = await createProduct(merchant, "voucher", undefined, 60_000);
     const { result, sent } = await watchRiskQueue(async () => {
       const placed = await order(merchant, [{ skuId: voucher.skuId, quantity: 1 }]);

@@ -9,7 +9,7 @@ describe("GET /v1/admin/risk/settings", () => {
   let partnerKey: string;
 
   beforeAll(async () => {
-    merchant = await createMerchant();
+    merchant = await createMerchant({ riskScoring: "defaults" });
     partnerKey = (await createPartner(merchant)).apiKey;
   });
 

@@ -11,7 +11,7 @@ describe("PUT /v1/admin/risk/settings", () => {
   const stored = async () => (await call("GET", route.path, { token: merchant.adminKey })).body;
 
   beforeAll(async () => {
-    merchant = await createMerchant();
+    merchant = await createMerchant({ riskScoring: "defaults" });
     partnerKey = (await createPartner(merchant)).apiKey;
     defaults = (await stored()).settings;
   });
