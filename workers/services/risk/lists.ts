@@ -7,7 +7,6 @@ import {
   type ListSubject,
   listHits,
   newId,
-  normalizeAccount,
   normalizeListValue,
 } from "@tessera/domain";
 import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
@@ -103,22 +102,22 @@ export async function removeEntry(ctx: ServiceContext, caller: AdminCaller, entr
 }
 
 /**
- * The entries an order's signals can match, in one indexed read: exact values for every kind
- * but IP ranges, which are all read (a merchant keeps few) and matched in code.
+ * The entries an order's signals can match, as one indexed read to run alone or in a batch:
+ * exact values of e-mail, device and card, and all of the merchant's IP ranges and top-up
+ * accounts (a merchant keeps few), matched in code by `listHits` — so the read needs no
+ * recipient opened first.
  */
-export async function listHitsFor(ctx: ServiceContext, merchantId: string, subject: ListSubject) {
+export function candidateEntries(
+  ctx: ServiceContext,
+  merchantId: string,
+  subject: Pick<ListSubject, "email" | "device" | "paymentFingerprint">,
+) {
   const exact: { kind: ListKind; value: string }[] = [];
   const email = subject.email ? normalizeListValue("email", subject.email) : null;
   if (email) exact.push({ kind: "email", value: email });
   if (subject.device) exact.push({ kind: "device", value: subject.device });
   if (subject.paymentFingerprint) exact.push({ kind: "payment_fingerprint", value: subject.paymentFingerprint });
-  for (const account of subject.recipientAccounts) {
-    exact.push({ kind: "recipient_account", value: normalizeAccount(account) });
-  }
-  if (!subject.ip && exact.length === 0) return [];
-  const byKind = (kind: ListKind) => exact.filter((item) => item.kind === kind).map((item) => item.value);
-  const kinds = [...new Set(exact.map((item) => item.kind))];
-  const rows: ListEntry[] = await ctx.db
+  return ctx.db
     .select({
       id: riskListEntries.id,
       kind: riskListEntries.kind,
@@ -130,12 +129,15 @@ export async function listHitsFor(ctx: ServiceContext, merchantId: string, subje
       and(
         eq(riskListEntries.merchantId, merchantId),
         or(
-          ...(subject.ip ? [eq(riskListEntries.kind, "ip_range")] : []),
-          ...kinds.map((kind) => and(eq(riskListEntries.kind, kind), inArray(riskListEntries.value, byKind(kind)))),
+          inArray(riskListEntries.kind, ["ip_range", "recipient_account"]),
+          ...exact.map((item) => and(eq(riskListEntries.kind, item.kind), eq(riskListEntries.value, item.value))),
         ),
       ),
-    )
-    .all();
+    );
+}
+
+export async function listHitsFor(ctx: ServiceContext, merchantId: string, subject: ListSubject) {
+  const rows: ListEntry[] = await candidateEntries(ctx, merchantId, subject).all();
   return listHits(rows, subject);
 }
 

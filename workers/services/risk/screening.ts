@@ -1,10 +1,10 @@
 import { riskAssessments, riskDecisions } from "@tessera/db/schema";
-import { type Assessment, newId, screenOrder, UNPAID_STATUSES } from "@tessera/domain";
+import { type Assessment, listHits, newId, screenOrder, UNPAID_STATUSES, withDefaults } from "@tessera/domain";
 import type { PaymentEvent } from "@tessera/payments";
 import type { ServiceContext } from "../../context";
-import { listHitsFor } from "./lists";
-import { riskSettingsOf } from "./settings";
-import { cardOf, type OrderRow, recipientsOf, subjectOf } from "./signals";
+import { candidateEntries } from "./lists";
+import { storedSettings } from "./settings";
+import { cardOf, type OrderRow, openRecipients, sealedRecipients, subjectOf } from "./signals";
 
 /** Why a held order waits: for the `risk` queue's score, a person's review, or its refund. */
 export const HOLD_REASONS = { scoring: "risk_scoring", review: "risk_review", blocked: "risk_blocked" } as const;
@@ -16,8 +16,8 @@ export type ScreenOutcome =
 /**
  * The fast rules of a successful payment, read before its transition so the order moves
  * straight to `paid` or `on_hold` in the same batch (nothing can fulfil it in between). Costs
- * three indexed reads in parallel; an order not in an unpaid state (a replayed event) is left
- * alone.
+ * one batch of three indexed reads (settings, sealed recipients, candidate list entries); an
+ * order not in an unpaid state (a replayed event) is left alone.
  */
 export async function screenPayment(
   ctx: ServiceContext,
@@ -27,8 +27,18 @@ export async function screenPayment(
 ): Promise<ScreenOutcome> {
   if (!order || !(UNPAID_STATUSES as string[]).includes(order.status)) return { hold: false, assessment: null };
   const card = cardOf(payment, event);
-  const [settings, recipients] = await Promise.all([riskSettingsOf(ctx, order.merchantId), recipientsOf(ctx, order)]);
-  const lists = await listHitsFor(ctx, order.merchantId, subjectOf(order, card, recipients));
+  const [stored, sealed, entries] = await ctx.db.batch([
+    storedSettings(ctx, order.merchantId),
+    sealedRecipients(ctx, order),
+    candidateEntries(ctx, order.merchantId, {
+      email: order.email,
+      device: order.deviceId,
+      paymentFingerprint: card.fingerprint,
+    }),
+  ]);
+  const settings = withDefaults(stored[0]?.settings);
+  const recipients = await openRecipients(ctx, order, sealed);
+  const lists = listHits(entries, subjectOf(order, card, recipients));
   const screening = screenOrder(
     {
       amount: order.totalAmount,

@@ -6,13 +6,17 @@ import { type AdminCaller, actorOf, type ServiceContext } from "../../context";
 import { ApiError, type FieldError } from "../../errors";
 import { audited } from "../audit";
 
-/** The merchant's settings over the defaults; one indexed read. */
-export async function riskSettingsOf(ctx: ServiceContext, merchantId: string): Promise<RiskSettings> {
-  const row = await ctx.db
+/** The merchant's stored settings, as one read to run alone or in a batch. */
+export function storedSettings(ctx: ServiceContext, merchantId: string) {
+  return ctx.db
     .select({ settings: riskSettings.settings })
     .from(riskSettings)
-    .where(eq(riskSettings.merchantId, merchantId))
-    .get();
+    .where(eq(riskSettings.merchantId, merchantId));
+}
+
+/** The merchant's settings over the defaults; one indexed read. */
+export async function riskSettingsOf(ctx: ServiceContext, merchantId: string): Promise<RiskSettings> {
+  const row = await storedSettings(ctx, merchantId).get();
   return withDefaults(row?.settings);
 }
 

@@ -14,13 +14,24 @@ export interface Recipient {
   country: string | null;
 }
 
-/** The direct top-up recipients of an order, opened from the vault (they are sealed at checkout). */
-export async function recipientsOf(ctx: ServiceContext, order: OrderRow): Promise<Recipient[]> {
-  const sealed = await ctx.db
+/** The sealed recipients of an order's direct top-up lines, as one read to run alone or in a batch. */
+export function sealedRecipients(ctx: ServiceContext, order: OrderRow) {
+  return ctx.db
     .select({ recipient: orderItems.recipientCiphertext })
     .from(orderItems)
-    .where(and(eq(orderItems.orderId, order.id), isNotNull(orderItems.recipientCiphertext)))
-    .all();
+    .where(and(eq(orderItems.orderId, order.id), isNotNull(orderItems.recipientCiphertext)));
+}
+
+/** The direct top-up recipients of an order, opened from the vault (they are sealed at checkout). */
+export async function recipientsOf(ctx: ServiceContext, order: OrderRow): Promise<Recipient[]> {
+  return openRecipients(ctx, order, await sealedRecipients(ctx, order).all());
+}
+
+export async function openRecipients(
+  ctx: ServiceContext,
+  order: OrderRow,
+  sealed: { recipient: string | null }[],
+): Promise<Recipient[]> {
   const out: Recipient[] = [];
   for (const { recipient } of sealed) {
     if (!recipient) continue;
