@@ -250,6 +250,32 @@ describe("the risk queue's score", () => {
     expect(result.rescored).toBeGreaterThanOrEqual(1);
     expect(sent).toContainEqual({ orderId: placed.body.id });
   });
+  it("never lets the fulfilment queue deliver a held order, and screens a late payment like any other", async () => {
+    const merchant = await mismatchMerchant(50, { reviewAt: 40, blockAt: 80 });
+    const voucher = await createProduct(merchant, "voucher");
+    const held = await heldForReview(merchant, voucher.skuId);
+    const batch = createMessageBatch("fulfillment", [
+      { id: `fulfil-${held.id}`, timestamp: new Date(), attempts: 1, body: { orderId: held.id } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`fulfil-${held.id}`]);
+    expect(await adminOrder(merchant, held.id)).toMatchObject({ status: "on_hold", deliveries: [] });
+
+    // An order whose reservation lapsed, paid late: held the same way, not delivered past the rules.
+    const late = await order(merchant, [{ skuId: voucher.skuId, quantity: 1 }], { country: "CN" });
+    await d1Rows(
+      "UPDATE orders SET status = 'expired', status_reason = 'reservation_expired' WHERE id = ?",
+      late.body.id,
+    );
+    await payWith(late.body.payment.id);
+    const view = await eventually(
+      () => adminOrder(merchant, late.body.id),
+      (found) => found.statusReason === "risk_review",
+      15_000,
+    );
+    expect(view).toMatchObject({ status: "on_hold", statusReason: "risk_review" });
+  });
 });
 
 describe("holds for review", () => {
