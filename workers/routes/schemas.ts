@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
 import { SaleBadgeSchema } from "./flash-sale-schemas";
+import { TermsSchema } from "./form-schemas";
 import { MoneySchema } from "./shared";
 import { ComponentSchema, RenewalPlanSchema } from "./subscription-schemas";
 
@@ -14,6 +15,10 @@ export const PolicySchema = z
       .max(3650)
       .nullable()
       .openapi({ description: "Days valid from issuance; null = no expiry" }),
+    terms: TermsSchema.nullable().openapi({
+      description:
+        "The product form's terms; required for stored_value, time_card and licence, null for a plain voucher",
+    }),
   })
   .openapi("CodePolicy");
 

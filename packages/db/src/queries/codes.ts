@@ -4,8 +4,14 @@ import { codes } from "../schema";
 
 export type CodeRow = typeof codes.$inferSelect;
 
-/** A code's state as its CodeLedger published it; `version` orders snapshots of one code. */
-export type CodeSnapshot = Omit<CodeRow, "merchantId" | "createdAt" | "updatedAt">;
+type FormColumns = "form" | "balanceTotal" | "balanceRemaining" | "activatedAt" | "seatsUsed";
+
+/**
+ * A code's state as its CodeLedger published it; `version` orders snapshots of one code. The
+ * form's columns are absent from vouchers' snapshots (and from events older than the forms).
+ */
+export type CodeSnapshot = Omit<CodeRow, "merchantId" | "createdAt" | "updatedAt" | FormColumns> &
+  Partial<Pick<CodeRow, FormColumns>>;
 
 /**
  * Upserts a code's read-model row from a snapshot taken at `at`, as a statement for runAtomic.
@@ -20,7 +26,17 @@ export function codeSnapshotStatement(db: Db, merchantId: string, snapshot: Code
     .values({ ...snapshot, merchantId, createdAt: issuedAt, updatedAt: at })
     .onConflictDoUpdate({
       target: codes.id,
-      set: { status: snapshot.status, usesRemaining: snapshot.usesRemaining, version: snapshot.version, updatedAt: at },
+      set: {
+        status: snapshot.status,
+        usesRemaining: snapshot.usesRemaining,
+        // A time card's window is known from its first use, so its expiry may move once.
+        expiresAt: snapshot.expiresAt,
+        balanceRemaining: snapshot.balanceRemaining ?? null,
+        activatedAt: snapshot.activatedAt ?? null,
+        seatsUsed: snapshot.seatsUsed ?? null,
+        version: snapshot.version,
+        updatedAt: at,
+      },
       setWhere: and(sql`excluded.version > ${codes.version}`, eq(codes.merchantId, merchantId)),
     })
     .returning({ id: codes.id });

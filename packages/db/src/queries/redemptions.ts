@@ -13,6 +13,8 @@ export interface NewRedemption {
   location: string | null;
   /** Who redeemed (`partner:…`, `staff:…`, `key:…`); null for events published before it was carried. */
   actor?: string | null | undefined;
+  /** Stored value: the minor units spent; null or absent where a use was taken. */
+  amount?: number | null | undefined;
   /** When the code was redeemed. */
   createdAt: number;
 }

@@ -1,0 +1,76 @@
+import { z } from "@hono/zod-openapi";
+import { isHourMinute, isTimeZone, TIME_STARTS } from "@tessera/domain";
+
+/** Schemas of the product forms: a SKU's terms, and what verification shows of each form. */
+
+const HourMinute = z.string().refine(isHourMinute, "HH:MM, 00:00 to 23:59").openapi({ example: "09:00" });
+
+export const TermsSchema = z
+  .discriminatedUnion("form", [
+    z
+      .object({
+        form: z.literal("uses"),
+        minIntervalSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(31_536_000)
+          .nullable()
+          .openapi({ description: "Seconds that must pass between two uses of a count card; null for none" }),
+      })
+      .openapi({ title: "Count card (voucher)" }),
+    z
+      .object({
+        form: z.literal("balance"),
+        balance: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000_000)
+          .openapi({ description: "The value loaded on each code, in minor units of the SKU's currency" }),
+      })
+      .openapi({ title: "Stored value" }),
+    z
+      .object({
+        form: z.literal("time"),
+        durationSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(3650 * 86_400)
+          .openapi({ description: "How long the card is valid once its window starts" }),
+        start: z.enum(TIME_STARTS).openapi({
+          description: "`activation`: the window starts at the first use; `purchase`: at issuance",
+        }),
+        weekdays: z
+          .array(z.number().int().min(1).max(7))
+          .min(1)
+          .max(7)
+          .nullable()
+          .openapi({ description: "ISO weekdays it may be used on (1 = Monday … 7 = Sunday); null for every day" }),
+        hours: z.object({ from: HourMinute, to: HourMinute }).nullable().openapi({
+          description:
+            "Local hours it may be used in, `from` included, `to` excluded; `to` before `from` runs past midnight",
+        }),
+        timeZone: z.string().max(64).refine(isTimeZone, "an IANA time zone such as Asia/Shanghai").openapi({
+          description: "The merchant's clock the weekdays and hours are read on",
+          example: "Asia/Shanghai",
+        }),
+      })
+      .openapi({ title: "Time card" }),
+    z
+      .object({
+        form: z.literal("seats"),
+        seats: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000)
+          .openapi({ description: "Devices that may hold an activation at once" }),
+      })
+      .openapi({ title: "Licence key" }),
+  ])
+  .openapi("CodeTerms", {
+    description:
+      "The product form's terms, one per kind: `uses` (vouchers, optional), `balance` (stored_value), `time` (time_card), `seats` (licence)",
+  });
