@@ -21,9 +21,24 @@ export type RechargeTemplate =
   | { template: "qq" }
   | { template: "email" };
 
+/** A product form's own terms (packages/domain/src/code-forms.ts). */
+export type Terms =
+  | { form: "uses"; minIntervalSeconds: number | null }
+  | { form: "balance"; balance: number }
+  | {
+      form: "time";
+      durationSeconds: number;
+      start: "activation" | "purchase";
+      weekdays: number[] | null;
+      hours: { from: string; to: string } | null;
+      timeZone: string;
+    }
+  | { form: "seats"; seats: number };
+
 export interface Policy {
   uses: number;
   validDays: number | null;
+  terms?: Terms | null;
 }
 
 /** How often a subscription SKU renews: every `every` days, weeks or months. */
