@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isHourMinute, isTimeZone, TIME_STARTS } from "@tessera/domain";
+import { MoneySchema } from "./shared";
 
 /** Schemas of the product forms: a SKU's terms, and what verification shows of each form. */
 
@@ -74,3 +75,21 @@ export const TermsSchema = z
     description:
       "The product form's terms, one per kind: `uses` (vouchers, optional), `balance` (stored_value), `time` (time_card), `seats` (licence)",
   });
+
+export const CodeUsageSchema = z
+  .object({
+    status: z.enum(["active", "redeemed", "expired", "voided"]),
+    remainingUses: z.number().int(),
+    validUntil: z
+      .string()
+      .nullable()
+      .openapi({ description: "When the code stops working; a time card counted from first use has none until then" }),
+    balance: MoneySchema.optional().openapi({ description: "Stored value: what is left to spend" }),
+    balanceTotal: MoneySchema.optional().openapi({ description: "Stored value: what was loaded" }),
+    activatedAt: z.string().nullable().optional().openapi({ description: "Time cards: the first use, if any" }),
+    seats: z
+      .object({ total: z.number().int(), used: z.number().int() })
+      .optional()
+      .openapi({ description: "Licences: devices that may hold an activation, and how many do" }),
+  })
+  .openapi("CodeUsage");

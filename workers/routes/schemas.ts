@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
 import { SaleBadgeSchema } from "./flash-sale-schemas";
-import { TermsSchema } from "./form-schemas";
+import { CodeUsageSchema, TermsSchema } from "./form-schemas";
 import { MoneySchema } from "./shared";
 import { ComponentSchema, RenewalPlanSchema } from "./subscription-schemas";
 
@@ -145,6 +145,9 @@ export const DeliverySchema = z
     code: z.string(),
     secret: z.string().optional(),
     instructions: z.string().nullable(),
+    usage: CodeUsageSchema.optional().openapi({
+      description: "Minted codes: what the code has left, as last recorded (it follows redemptions within moments)",
+    }),
   })
   .openapi("Delivery");
 

@@ -1,4 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { MAX_BOUND_PARAMETERS } from "../chunks";
 import type { Db } from "../client";
 import { codes } from "../schema";
 
@@ -61,4 +62,22 @@ export async function findCode(db: Db, merchantId: string, codeId: string): Prom
       .where(and(eq(codes.id, codeId), eq(codes.merchantId, merchantId)))
       .get()) ?? null
   );
+}
+
+/** This merchant's codes among `codeIds` (a foreign id is simply absent), in batches D1 can bind. */
+export async function findCodes(db: Db, merchantId: string, codeIds: string[]): Promise<CodeRow[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < codeIds.length; i += MAX_BOUND_PARAMETERS - 1) {
+    batches.push(codeIds.slice(i, i + MAX_BOUND_PARAMETERS - 1));
+  }
+  const found = await Promise.all(
+    batches.map((ids) =>
+      db
+        .select()
+        .from(codes)
+        .where(and(eq(codes.merchantId, merchantId), inArray(codes.id, ids)))
+        .all(),
+    ),
+  );
+  return found.flat();
 }
