@@ -232,6 +232,18 @@ export interface Delivery {
   code: string;
   secret?: string;
   instructions: string | null;
+  /** Minted codes: what the code has left, as last recorded. */
+  usage?: CodeUsage;
+}
+
+export interface CodeUsage {
+  status: "active" | "redeemed" | "expired" | "voided";
+  remainingUses: number;
+  validUntil: string | null;
+  balance?: Money;
+  balanceTotal?: Money;
+  activatedAt?: string | null;
+  seats?: { total: number; used: number };
 }
 
 export interface ShopOrder extends Order {
