@@ -300,12 +300,36 @@ export interface Redemption {
 export interface CodeState {
   status: "active" | "redeemed" | "expired" | "voided";
   remainingUses: number;
+  /** Stored value: what is left. */
+  balance?: Money;
 }
 
-export interface Verification extends CodeState {
+export interface StoredValueUse {
+  id: string;
+  amount: Money;
+  createdAt: string;
+  reversedAt: string | null;
+  location: string | null;
+}
+
+export interface Verification extends Omit<CodeState, "balance"> {
   valid: boolean;
   expiresAt: string | null;
   productName: string;
+  form: "uses" | "balance" | "time" | "seats";
+  balance?: { remaining: Money; total: Money };
+  history?: StoredValueUse[];
+  nextUseAt?: string | null;
+  window?: {
+    start: "activation" | "purchase";
+    activatedAt: string | null;
+    validUntil: string | null;
+    weekdays: number[] | null;
+    hours: { from: string; to: string } | null;
+    timeZone: string;
+    usableNow: boolean;
+  };
+  seats?: { total: number; used: number; devices: { deviceId: string; activatedAt: string }[] };
 }
 
 export interface StockLevel {
