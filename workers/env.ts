@@ -1,3 +1,4 @@
+import { LEDGER_LAYOUTS } from "@tessera/domain";
 import { z } from "zod";
 import type { CodeLedger } from "./objects/code-ledger";
 import type { RateGate } from "./objects/rate-gate";
@@ -30,6 +31,8 @@ export interface Env {
   /** Where suppliers post their callbacks (`<url>/v1/webhooks/suppliers/…`); without it, orders are polled. */
   PUBLIC_BASE_URL?: string;
   RESERVATION_TTL_SECONDS: string;
+  /** `code` (one CodeLedger per code) or `shard` (a merchant's codes over 256 ledgers); see `ledgerNameFor`. */
+  CODE_LEDGER_LAYOUT?: string;
   OPERATOR_API_KEY: string;
   CODE_HMAC_KEY: string;
   ENCRYPTION_KEYS: string;
@@ -63,6 +66,7 @@ const ConfigSchema = z.object({
   webhookPrivateNetwork: z.boolean(),
   publicBaseUrl: z.url().nullable(),
   reservationTtlMs: z.number().int().min(10_000).max(86_400_000),
+  ledgerLayout: z.enum(LEDGER_LAYOUTS),
   operatorApiKey: secret(24),
   codeHmacKey: z.string().regex(/^[0-9a-f]{64}$/i, "64 hex characters"),
   encryptionKeys: z.record(z.string().regex(/^[a-z0-9]{1,16}$/), z.string().min(40)),
@@ -99,6 +103,7 @@ export function loadConfig(env: Env): Config {
     webhookPrivateNetwork: env.WEBHOOK_PRIVATE_NETWORK === "allowed",
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
+    ledgerLayout: env.CODE_LEDGER_LAYOUT ?? "code",
     operatorApiKey: env.OPERATOR_API_KEY,
     codeHmacKey: env.CODE_HMAC_KEY,
     encryptionKeys: keys,

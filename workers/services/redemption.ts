@@ -2,8 +2,9 @@ import { recordAudit } from "@tessera/db";
 import { lookupKeyOfRedemption, normalizeCode, sha256Hex } from "@tessera/domain";
 import { type AdminCaller, actorOf, type PartnerCaller, type ServiceContext } from "../context";
 import { ApiError } from "../errors";
-import type { CodeLedger, CodeView } from "../objects/code-ledger";
+import type { CodeView } from "../objects/code-ledger";
 import { auditEntry } from "./audit";
+import { codeLedgerOf } from "./code-ledgers";
 
 /**
  * Who verifies, redeems or reverses: a partner (through its API key), or the merchant's own staff
@@ -23,10 +24,6 @@ export function deskRedeemer(caller: AdminCaller): Redeemer {
   return { merchantId: caller.merchantId, partnerId: null, actor: actorOf(caller) };
 }
 
-function ledger(ctx: ServiceContext, lookupKey: string): DurableObjectStub<CodeLedger> {
-  return ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey));
-}
-
 /**
  * The ledger a typed code points at. Malformed input is looked up like any other string (it
  * can never match an armed ledger), so unknown, foreign and malformed codes take the same
@@ -35,7 +32,7 @@ function ledger(ctx: ServiceContext, lookupKey: string): DurableObjectStub<CodeL
 async function ledgerFor(ctx: ServiceContext, merchantId: string, code: string) {
   const normalized = normalizeCode(code) ?? `\u0000${code}`;
   const lookupKey = await ctx.vault.lookupKey(merchantId, normalized);
-  return { stub: ledger(ctx, lookupKey), normalized };
+  return { stub: codeLedgerOf(ctx, merchantId, lookupKey), lookupKey, normalized };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -45,8 +42,8 @@ export function codeStatusView(code: CodeView) {
 }
 
 export async function verifyCode(ctx: ServiceContext, redeemer: Redeemer, code: string) {
-  const { stub } = await ledgerFor(ctx, redeemer.merchantId, code);
-  const view = await stub.verify(redeemer.merchantId);
+  const { stub, lookupKey } = await ledgerFor(ctx, redeemer.merchantId, code);
+  const view = await stub.verify(redeemer.merchantId, lookupKey);
   if (!view) throw new ApiError("code_not_found");
   return {
     valid: view.status === "active",
@@ -62,9 +59,10 @@ export async function redeemCode(
   redeemer: Redeemer,
   input: { code: string; location?: string | undefined; idempotencyKey: string | null },
 ) {
-  const { stub, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
+  const { stub, lookupKey, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
   const location = input.location ?? null;
   const outcome = await stub.redeem({
+    lookupKey,
     merchantId: redeemer.merchantId,
     partnerId: redeemer.partnerId,
     actor: redeemer.actor,
@@ -91,7 +89,11 @@ export async function redeemCode(
 export async function reverseRedemption(ctx: ServiceContext, redeemer: Redeemer, redemptionId: string) {
   const lookupKey = lookupKeyOfRedemption(redemptionId);
   if (!lookupKey) throw new ApiError("not_found", "No such redemption");
-  const outcome = await ledger(ctx, lookupKey).reverse(redeemer.merchantId, redemptionId, redeemer.partnerId);
+  const outcome = await codeLedgerOf(ctx, redeemer.merchantId, lookupKey).reverse(
+    redeemer.merchantId,
+    redemptionId,
+    redeemer.partnerId,
+  );
   if (!outcome.ok) throw new ApiError(outcome.error, outcome.error === "not_found" ? "No such redemption" : undefined);
   return {
     id: outcome.redemptionId,
