@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { isHourMinute, isTimeZone, TIME_STARTS } from "@tessera/domain";
+import { CODE_FORMS, isHourMinute, isTimeZone, TIME_STARTS } from "@tessera/domain";
 import { MoneySchema } from "./shared";
 
 /** Schemas of the product forms: a SKU's terms, and what verification shows of each form. */
@@ -93,3 +93,80 @@ export const CodeUsageSchema = z
       .openapi({ description: "Licences: devices that may hold an activation, and how many do" }),
   })
   .openapi("CodeUsage");
+
+/** A device id as the partner's app reports it: opaque, bounded, printable. */
+export const DeviceIdInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, "visible ASCII only")
+  .openapi({ example: "MAC-3C:22:FB:90:1A:07" });
+
+const StoredValueUse = z.object({
+  id: z.string(),
+  amount: MoneySchema,
+  createdAt: z.string(),
+  reversedAt: z.string().nullable(),
+  location: z.string().nullable(),
+});
+
+/** What verification adds for each form, beside the uses every code has. */
+export const FormStateSchema = z.object({
+  form: z.enum(CODE_FORMS).openapi({
+    description: "`uses` (vouchers, count cards), `balance` (stored value), `time` (time cards), `seats` (licences)",
+  }),
+  balance: z
+    .object({ remaining: MoneySchema, total: MoneySchema })
+    .optional()
+    .openapi({ description: "Stored value: what is left and what was loaded" }),
+  history: z
+    .array(StoredValueUse)
+    .optional()
+    .openapi({ description: "Stored value: its redemptions, newest first (the latest 50)" }),
+  nextUseAt: z.string().nullable().optional().openapi({
+    description: "Count cards with a minimum interval: the earliest next use; null when it may be used now",
+  }),
+  window: z
+    .object({
+      start: z.enum(TIME_STARTS),
+      activatedAt: z.string().nullable(),
+      validUntil: z.string().nullable(),
+      weekdays: z.array(z.number().int()).nullable(),
+      hours: z.object({ from: z.string(), to: z.string() }).nullable(),
+      timeZone: z.string(),
+      usableNow: z.boolean().openapi({ description: "Whether this weekday and hour are allowed right now" }),
+    })
+    .optional()
+    .openapi({ description: "Time cards: the validity window and when it may be used" }),
+  seats: z
+    .object({
+      total: z.number().int(),
+      used: z.number().int(),
+      devices: z.array(z.object({ deviceId: z.string(), activatedAt: z.string() })),
+      deviceHoldsSeat: z
+        .boolean()
+        .optional()
+        .openapi({ description: "With `deviceId` in the request: whether that device holds an activation" }),
+    })
+    .optional()
+    .openapi({ description: "Licences: seats, and the devices holding them" }),
+});
+
+export const SeatsSchema = z.object({ total: z.number().int(), used: z.number().int() });
+
+export const ActivationSchema = z
+  .object({
+    deviceId: z.string(),
+    activatedAt: z.string(),
+    seats: SeatsSchema,
+  })
+  .openapi("Activation");
+
+export const DeactivationSchema = z
+  .object({
+    deviceId: z.string(),
+    deactivatedAt: z.string(),
+    seats: SeatsSchema,
+  })
+  .openapi("Deactivation");

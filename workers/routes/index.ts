@@ -78,6 +78,8 @@ import { registerCreateMerchant } from "./operator/create-merchant";
 import { registerListSuppliersForReview } from "./operator/list-suppliers";
 import { registerReviewSupplier } from "./operator/review-supplier";
 import { registerSeedDemo } from "./operator/seed-demo";
+import { registerCreateActivation } from "./partner/create-activation";
+import { registerCreateDeactivation } from "./partner/create-deactivation";
 import { registerCreateRedemption } from "./partner/create-redemption";
 import { registerCreateVerification } from "./partner/create-verification";
 import { registerReverseRedemption } from "./partner/reverse-redemption";
@@ -152,6 +154,8 @@ export const ROUTES: ((app: App) => void)[] = [
   registerCreateTicket,
   registerCreateVerification,
   registerCreateRedemption,
+  registerCreateActivation,
+  registerCreateDeactivation,
   registerReverseRedemption,
   registerSandboxWebhook,
   registerCompleteSandboxPayment,

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
 import { SaleBadgeSchema } from "./flash-sale-schemas";
-import { CodeUsageSchema, TermsSchema } from "./form-schemas";
+import { CodeUsageSchema, FormStateSchema, TermsSchema } from "./form-schemas";
 import { MoneySchema } from "./shared";
 import { ComponentSchema, RenewalPlanSchema } from "./subscription-schemas";
 
@@ -165,6 +165,7 @@ export const CodeStateSchema = z
   .object({
     status: z.enum(["active", "redeemed", "expired", "voided"]),
     remainingUses: z.number().int(),
+    balance: MoneySchema.optional().openapi({ description: "Stored value: what is left after this" }),
   })
   .openapi("CodeState");
 
@@ -185,6 +186,15 @@ export const RedemptionSchema = z
     reversedAt: z.string().nullable(),
   })
   .openapi("Redemption");
+
+/** What a stored-value redemption spends: minor units of the code's currency. */
+export const RedeemAmount = z
+  .number()
+  .int()
+  .min(1)
+  .max(100_000_000)
+  .optional()
+  .openapi({ description: "Stored-value codes only (and required for them): minor units to spend", example: 1250 });
 
 /** What a partner types or scans: bounded so a huge string never reaches a hash or a log. */
 export const CodeInput = z.string().min(1).max(128).openapi({ example: "7K3M-Q9XD-4TPA-WN2B-ER5C" });
@@ -210,16 +220,22 @@ export const TimeZoneInput = z.string().max(64).refine(isTimeZone, "an IANA time
 
 export const VerificationSchema = z
   .object({
-    valid: z.boolean().openapi({ description: "True when the code can be redeemed now" }),
+    valid: z.boolean().openapi({ description: "True when the code can be used now" }),
     status: z.enum(["active", "redeemed", "expired", "voided"]),
     remainingUses: z.number().int(),
-    expiresAt: z.string().nullable(),
+    expiresAt: z.string().nullable().openapi({ description: "When it stops working (a time card's window end)" }),
     productName: z.string(),
   })
+  .extend(FormStateSchema.shape)
   .openapi("Verification");
 
 export const RedemptionResultSchema = z
-  .object({ id: z.string(), createdAt: z.string().nullable(), code: CodeStateSchema })
+  .object({
+    id: z.string(),
+    createdAt: z.string().nullable(),
+    amount: MoneySchema.optional().openapi({ description: "Stored value: what this redemption spent" }),
+    code: CodeStateSchema,
+  })
   .openapi("RedemptionResult");
 
 export const ReversalSchema = z

@@ -140,6 +140,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
           productName: item.productName,
           policy,
           issuedAt: row.createdAt,
+          currency: item.currency,
         });
       }),
   );

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent, requireAdmin, requireCapability } from "../../middleware";
 import { deskRedeem } from "../../services/redemption";
-import { CodeInput, RedemptionResultSchema } from "../schemas";
+import { CodeInput, RedeemAmount, RedemptionResultSchema } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
 
 const route = createRoute({
@@ -23,6 +23,7 @@ const route = createRoute({
     body: body(
       z.object({
         code: CodeInput,
+        amount: RedeemAmount,
         location: z.string().trim().min(1).max(200).optional().openapi({ description: "Where it was redeemed" }),
       }),
     ),
@@ -37,6 +38,12 @@ const route = createRoute({
       "code_already_redeemed",
       "code_expired",
       "code_voided",
+      "insufficient_balance",
+      "code_too_soon",
+      "outside_allowed_hours",
+      "amount_required",
+      "amount_not_applicable",
+      "code_form_mismatch",
       "idempotency_key_reused",
       "idempotency_key_in_use",
     ),
@@ -45,10 +52,11 @@ const route = createRoute({
 
 export function registerDeskRedemption(app: App) {
   app.openapi(route, async (c) => {
-    const { code, location } = c.req.valid("json");
+    const { code, location, amount } = c.req.valid("json");
     const result = await deskRedeem(c.get("services"), c.get("admin"), {
       code,
       location,
+      amount,
       idempotencyKey: c.req.header("idempotency-key") ?? null,
     });
     return c.json(result, 201);

@@ -1,0 +1,42 @@
+import type { ServiceContext } from "../context";
+import { ApiError } from "../errors";
+import type { CodeView } from "../objects/code-ledger";
+import { ledgerFor, type Redeemer } from "./redemption";
+
+/**
+ * Licence keys: a device takes one of the licence's seats and frees it again. The code's own
+ * ledger counts the seats, so a licence never holds more devices than it allows.
+ */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function seatsOf(code: CodeView) {
+  return { total: code.terms?.form === "seats" ? code.terms.seats : 0, used: code.seatsUsed };
+}
+
+export async function activateDevice(
+  ctx: ServiceContext,
+  redeemer: Redeemer,
+  input: { code: string; deviceId: string },
+) {
+  const { stub, lookupKey } = await ledgerFor(ctx, redeemer.merchantId, input.code);
+  const outcome = await stub.activate({ merchantId: redeemer.merchantId, lookupKey, deviceId: input.deviceId });
+  if (!outcome.ok) throw new ApiError(outcome.error);
+  return { deviceId: outcome.deviceId, activatedAt: iso(outcome.activatedAt), seats: seatsOf(outcome.code) };
+}
+
+export async function deactivateDevice(
+  ctx: ServiceContext,
+  redeemer: Redeemer,
+  input: { code: string; deviceId: string },
+) {
+  const { stub, lookupKey } = await ledgerFor(ctx, redeemer.merchantId, input.code);
+  const outcome = await stub.deactivate({ merchantId: redeemer.merchantId, lookupKey, deviceId: input.deviceId });
+  if (!outcome.ok) {
+    throw new ApiError(
+      outcome.error,
+      outcome.error === "not_found" ? "This device holds no seat of the licence" : undefined,
+    );
+  }
+  return { deviceId: outcome.deviceId, deactivatedAt: iso(outcome.deactivatedAt), seats: seatsOf(outcome.code) };
+}
