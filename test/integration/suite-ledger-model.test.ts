@@ -39,7 +39,8 @@ type Command =
       partner: Partner;
       key: string | null;
       location: string | null;
-      amount: number | null;
+      /** Mostly what the code's form takes (an amount for stored value, none otherwise), sometimes the other. */
+      amount: { fits: boolean; value: number };
     } & Slot)
   | { kind: "reverse"; foreign: boolean; partner: Partner; target: number | "unknown" }
   | ({ kind: "void"; foreign: boolean } & Slot)
@@ -54,8 +55,10 @@ const termsArb = fc.constantFrom<Terms>(
   { form: "balance", balance: 1_000 },
   { form: "balance", balance: 1_000 },
 );
-/** Stored value takes an amount and the others none: both wrong ways are drawn too. */
-const amountArb = fc.constantFrom<number | null>(null, 300, 300, 700, 1_000);
+const amountArb = fc.record({
+  fits: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  value: fc.constantFrom(300, 700, 1_000),
+});
 const slotArb = fc.nat(2);
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -303,7 +306,10 @@ async function step(
       return real ? `verify ${real.status}` : "verify null";
     }
     case "redeem": {
-      const requestHash = JSON.stringify([`code-${slot}`, command.location, command.amount]);
+      const stored = model.codes[slot];
+      const wantsAmount = stored !== null && stored !== undefined && isBalance(stored);
+      const amount = wantsAmount === command.amount.fits ? command.amount.value : null;
+      const requestHash = JSON.stringify([`code-${slot}`, command.location, amount]);
       const real = await ledger.redeem({
         lookupKey,
         merchantId: command.foreign ? FOREIGN : MERCHANT,
@@ -312,7 +318,7 @@ async function step(
         idempotencyKey: command.key,
         requestHash,
         location: command.location,
-        amount: command.amount,
+        amount,
         now,
       });
       const code = model.codes[slot];
@@ -332,7 +338,7 @@ async function step(
         );
         return prior.requestHash === requestHash ? "redeem replayed" : "redeem idempotency_key_reused";
       }
-      const refusal = refusalOf(model, code, slot, command.amount, now);
+      const refusal = refusalOf(model, code, slot, amount, now);
       if (refusal) {
         expect(real).toEqual(
           refusal === "code_too_soon"
@@ -341,7 +347,7 @@ async function step(
         );
         return `redeem ${refusal}`;
       }
-      if (isBalance(code)) code.balance -= command.amount ?? 0;
+      if (isBalance(code)) code.balance -= amount ?? 0;
       else code.remaining -= 1;
       code.version += 1;
       const entry: ModelRedemption = {
@@ -351,7 +357,7 @@ async function step(
         scope,
         requestHash,
         reversed: false,
-        amount: command.amount,
+        amount,
         createdAt: now,
         location: command.location,
         reversedAt: null,
@@ -366,12 +372,12 @@ async function step(
         id: redemption.id,
         codeId: codeIdOf(slot),
         createdAt: now,
-        amount: command.amount,
+        amount,
         code: viewOf(model, code, slot, now),
       });
       // The id says which ledger holds it, so a reversal finds its way back here.
       expect(lookupKeyOfRedemption(redemption.id)).toBe(lookupKey);
-      return "redeem ok";
+      return isBalance(code) ? "redeem ok (balance)" : "redeem ok";
     }
     case "reverse": {
       const target =
@@ -399,7 +405,7 @@ async function step(
       else code.remaining = Math.min(code.usesTotal, code.remaining + 1);
       code.version += 1;
       expect(real).toEqual({ ok: true, redemptionId, reversedAt: now, code: viewOf(model, code, targetSlot, now) });
-      return "reverse ok";
+      return isBalance(code) ? "reverse ok (balance)" : "reverse ok";
     }
     case "void": {
       const real = await ledger.void(command.foreign ? FOREIGN : MERCHANT, lookupKey, now);
@@ -491,7 +497,7 @@ const randomHex = (bytes: number) =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 describe("CodeLedger against its model", () => {
-  it("60 random sequences of 20 to 61 commands (arm, verify, redeem with and without keys, reverse own / foreign / unknown, void, clock, evict) on one code or three codes of a shard match the model after every command", async () => {
+  it("60 random sequences of 20 to 61 commands (arm a voucher, count card with an interval or stored value, verify, redeem with and without keys and amounts, reverse own / foreign / unknown, void, clock, evict) on one code or three codes of a shard match the model after every command", async () => {
     let commandsRun = 0;
     let redemptionsTaken = 0;
     const outcomes: Record<string, number> = {};
@@ -546,6 +552,12 @@ describe("CodeLedger against its model", () => {
         "redeem code_expired",
         "redeem code_voided",
         "redeem code_not_found",
+        "redeem ok (balance)",
+        "redeem insufficient_balance",
+        "redeem amount_required",
+        "redeem amount_not_applicable",
+        "redeem code_too_soon",
+        "reverse ok (balance)",
         "reverse ok",
         "reverse already_reversed",
         "reverse another partner's",
