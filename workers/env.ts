@@ -2,6 +2,7 @@ import { LEDGER_LAYOUTS } from "@tessera/domain";
 import { z } from "zod";
 import type { CodeLedger } from "./objects/code-ledger";
 import type { RateGate } from "./objects/rate-gate";
+import type { RedemptionKeys } from "./objects/redemption-keys";
 import type { StockKeeper } from "./objects/stock-keeper";
 import type { StockShard } from "./objects/stock-shard";
 import type { SupplierBreaker } from "./objects/supplier-breaker";
@@ -14,6 +15,8 @@ export interface Env {
   /** A flash sale's stock, split over shards named `<saleId>:<index>`. */
   STOCK_SHARD: DurableObjectNamespace<StockShard>;
   RATE_GATE: DurableObjectNamespace<RateGate>;
+  /** The request each redemption Idempotency-Key was first used with, by `<merchantId>:<hash prefix>`. */
+  REDEMPTION_KEYS: DurableObjectNamespace<RedemptionKeys>;
   SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
   CHANNEL_WEBHOOKS: Queue;
@@ -52,7 +55,13 @@ declare global {
     /** Types `exports` from `cloudflare:workers` (used by tests to call the Worker). */
     interface GlobalProps {
       mainModule: typeof import("./edge");
-      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate" | "SupplierBreaker" | "StockShard";
+      durableNamespaces:
+        | "CodeLedger"
+        | "StockKeeper"
+        | "RateGate"
+        | "SupplierBreaker"
+        | "StockShard"
+        | "RedemptionKeys";
     }
   }
 }

@@ -72,7 +72,7 @@ describe("a CodeLedger armed before ledgers held many codes", () => {
         .map((row) => row.name)
         .filter((name) => !name.startsWith("_") && name !== "sqlite_sequence"),
     );
-    expect(tables).toEqual(["activations", "codes", "outbox", "redemptions"]);
+    expect(tables).toEqual(["activations", "codes", "outbox", "redemptions", "refusals"]);
     const rows = await runInDurableObject(stub, (_instance, state) =>
       state.storage.sql
         .exec<{ lookupKey: string; actor: string | null }>(
@@ -125,6 +125,7 @@ describe("a CodeLedger armed before ledgers held many codes", () => {
     expect(await stub.redeem({ ...input, requestHash: "h2", amount: 5 })).toEqual({
       ok: false,
       error: "amount_not_applicable",
+      replayed: false,
     });
     const columns = await runInDurableObject(stub, (_instance, state) => ({
       codes: state.storage.sql

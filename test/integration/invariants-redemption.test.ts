@@ -101,7 +101,7 @@ describe("redemption under concurrency", () => {
     expect(codeRow).toEqual({ status: "redeemed", uses_total: 5, uses_remaining: 0 });
   });
 
-  it("one Idempotency-Key sent 50 times at once takes exactly one use; every success is the same redemption", async () => {
+  it("one Idempotency-Key sent 50 times at once takes exactly one use; all 50 answer the same redemption, 49 as replays", async () => {
     const merchant = await createMerchant();
     const partner = await createPartner(merchant);
     const card = await deliveredVoucher(merchant, { uses: 5 });
@@ -109,11 +109,10 @@ describe("redemption under concurrency", () => {
 
     const responses = await burst(partner, card.code, 50, key);
 
-    const counts = tally(responses);
-    expect(Object.keys(counts).every((k) => k === "201" || k === "409 idempotency_key_in_use")).toBe(true);
-    expect(counts["201"] ?? 0).toBeGreaterThanOrEqual(1);
-    expect((counts["201"] ?? 0) + (counts["409 idempotency_key_in_use"] ?? 0)).toBe(50);
-    const ids = new Set(responses.filter((res) => res.status === 201).map((res) => res.body.id));
+    // The ledger serializes them: the first redeems, the other 49 find its record and replay it.
+    expect(tally(responses)).toEqual({ "201": 50 });
+    expect(responses.filter((res) => res.headers.get("idempotent-replayed") === "true")).toHaveLength(49);
+    const ids = new Set(responses.map((res) => res.body.id));
     expect(ids.size).toBe(1);
     const [redemptionId] = [...ids];
 
@@ -211,5 +210,31 @@ describe("redemption under concurrency", () => {
     const untouched = codes.filter((code) => !crowded.some((c) => c.code === code));
     const checks = await Promise.all(untouched.map((code) => verify(partner, code)));
     expect(checks.every((res) => res.status === 200 && res.body.remainingUses === 3)).toBe(true);
+  });
+
+  it("one Idempotency-Key sent at once with 30 different codes redeems exactly one of them; the other 29 are refused 422 and keep their use", async () => {
+    const merchant = await createMerchant();
+    const partner = await createPartner(merchant);
+    const product = await createProduct(merchant, "voucher", { uses: 1 });
+    const { order } = await buyAndDeliver(merchant, product.skuId, 30);
+    const codes: string[] = order.deliveries.map((d: { code: string }) => d.code);
+    const idempotencyKey = `cross-${crypto.randomUUID()}`;
+
+    const responses = await Promise.all(codes.map((code) => redeem(partner, code, { idempotencyKey })));
+
+    expect(tally(responses)).toEqual({ "201": 1, "422 idempotency_key_reused": 29 });
+    const winner = codes[responses.findIndex((res) => res.status === 201)] as string;
+    const states = await Promise.all(
+      codes.map(async (code) => [code, (await verify(partner, code)).body.remainingUses]),
+    );
+    expect(states.filter(([, left]) => left === 0).map(([code]) => code)).toEqual([winner]);
+    // The winner's key still replays; with any other code it is still refused.
+    const again = await redeem(partner, winner, { idempotencyKey });
+    expect([again.status, again.headers.get("idempotent-replayed")]).toEqual([201, "true"]);
+    const loser = codes.find((code) => code !== winner) as string;
+    expect((await redeem(partner, loser, { idempotencyKey })).body.code).toBe("idempotency_key_reused");
+    // Another partner's same key is its own.
+    const other = await createPartner(merchant);
+    expect((await redeem(other, loser, { idempotencyKey })).status).toBe(201);
   });
 });

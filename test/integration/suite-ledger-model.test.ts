@@ -163,6 +163,8 @@ interface Model {
   codes: (ModelCode | null)[];
   lookupKeys: string[];
   redemptions: ModelRedemption[];
+  /** Refusals answered under a key, which the same key and request get again. */
+  refusals: { scope: string; slot: number; requestHash: string; error: string }[];
   now: number;
 }
 
@@ -328,6 +330,18 @@ async function step(
       }
       const scope = scopeOf(command.partner, command.key);
       // A key is the partner's in the whole object: first used on another code, it is refused.
+      const refused = scope === null ? undefined : model.refusals.find((r) => r.scope === scope);
+      if (refused) {
+        expect(real).toEqual(
+          refused.requestHash !== requestHash
+            ? { ok: false, error: "idempotency_key_reused" }
+            : refused.error === "code_too_soon"
+              ? // A replayed "too soon" says when the next use is allowed as of now.
+                { ok: false, error: refused.error, retryAt: nextUse(model, code, slot) ?? now, replayed: true }
+              : { ok: false, error: refused.error, replayed: true },
+        );
+        return refused.requestHash === requestHash ? "redeem refusal replayed" : "redeem idempotency_key_reused";
+      }
       const prior = scope === null ? undefined : model.redemptions.find((r) => r.scope === scope);
       if (prior) {
         if (prior.slot !== slot) outcomeNotes.add("redeem key reused on another code");
@@ -342,9 +356,10 @@ async function step(
       if (refusal) {
         expect(real).toEqual(
           refusal === "code_too_soon"
-            ? { ok: false, error: refusal, retryAt: nextUse(model, code, slot) }
-            : { ok: false, error: refusal },
+            ? { ok: false, error: refusal, retryAt: nextUse(model, code, slot), replayed: false }
+            : { ok: false, error: refusal, replayed: false },
         );
+        if (scope !== null) model.refusals.push({ scope, slot, requestHash, error: refusal });
         return `redeem ${refusal}`;
       }
       if (isBalance(code)) code.balance -= amount ?? 0;
@@ -440,7 +455,7 @@ function stored(ledger: DurableObjectStub<CodeLedger>) {
       .toArray()
       .map((row) => row.name)
       .sort();
-    if (!tables.includes("codes")) return { tables, codes: [], redemptions: [] };
+    if (!tables.includes("codes")) return { tables, codes: [], redemptions: [], refusals: [] };
     const codes = sql
       .exec<{
         lookupKey: string;
@@ -461,7 +476,13 @@ function stored(ledger: DurableObjectStub<CodeLedger>) {
       )
       .toArray()
       .map((row) => ({ id: row.id, lookupKey: row.lookupKey, partnerId: row.partnerId, reversed: row.reversed === 1 }));
-    return { tables, codes, redemptions };
+    const refusals = sql
+      .exec<{ idempotencyKey: string; lookupKey: string; error: string }>(
+        "SELECT idempotencyKey, lookupKey, error FROM refusals ORDER BY idempotencyKey",
+      )
+      .toArray()
+      .map((row) => ({ ...row }));
+    return { tables, codes, redemptions, refusals };
   });
 }
 
@@ -470,9 +491,12 @@ function expectedStorage(model: Model) {
     code ? [{ code, lookupKey: model.lookupKeys[slot] as string }] : [],
   );
   // Nothing is written before the first arm, whatever was asked of the object.
-  if (armed.length === 0) return { tables: [], codes: [], redemptions: [] };
+  if (armed.length === 0) return { tables: [], codes: [], redemptions: [], refusals: [] };
   return {
-    tables: expect.arrayContaining(["codes", "redemptions", "outbox"]),
+    tables: expect.arrayContaining(["codes", "redemptions", "refusals", "outbox"]),
+    refusals: model.refusals
+      .map((r) => ({ idempotencyKey: r.scope, lookupKey: model.lookupKeys[r.slot], error: r.error }))
+      .sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : 1)),
     codes: armed
       .map(({ code, lookupKey }) => ({
         lookupKey,
@@ -510,7 +534,13 @@ describe("CodeLedger against its model", () => {
         const lookupKeys = Array.from({ length: codes }, () => `${prefix}${randomHex(15)}`);
         const ledger = env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(`model-${randomHex(16)}`));
         const issuedAt = Date.now();
-        const model: Model = { codes: lookupKeys.map(() => null), lookupKeys, redemptions: [], now: issuedAt };
+        const model: Model = {
+          codes: lookupKeys.map(() => null),
+          lookupKeys,
+          redemptions: [],
+          refusals: [],
+          now: issuedAt,
+        };
         layouts.add(codes);
         const trace: string[] = [];
         try {
@@ -547,6 +577,7 @@ describe("CodeLedger against its model", () => {
         "verify expired",
         "redeem ok",
         "redeem replayed",
+        "redeem refusal replayed",
         "redeem idempotency_key_reused",
         "redeem code_already_redeemed",
         "redeem code_expired",

@@ -147,6 +147,8 @@ export async function startHarness(options: {
   persistDir: string;
   /** Opens workerd's inspector for every Worker, to record CPU profiles. */
   inspect?: boolean;
+  /** `[vars]` to set over wrangler.toml's (e.g. `CODE_LEDGER_LAYOUT`). */
+  vars?: Record<string, string>;
 }): Promise<Harness> {
   const configPath = join(options.sourceDir, "wrangler.toml");
   const config = unstable_readConfig({ config: configPath });
@@ -173,7 +175,7 @@ export async function startHarness(options: {
       ...fromConfig,
       name: config.name ?? "tessera",
       ...moduleOf(options.bundle.path),
-      bindings: { ...vars, ...secrets },
+      bindings: { ...vars, ...options.vars, ...secrets },
       ...own,
     },
     bare: { name: "ref-bare", ...compatibility, ...moduleOf(options.references.bare), ...own },

@@ -88,11 +88,15 @@ export interface RedemptionView {
   code: CodeView;
 }
 
+/** Why a use is refused (see `refuseUse`), as the ledger answers and replays it. */
+export type RedeemRefusal = UseRefusal;
+
 export type RedeemOutcome =
   | { ok: true; replayed: boolean; redemption: RedemptionView }
-  | { ok: false; error: "code_not_found" | Exclude<UseRefusal, "code_too_soon"> }
-  | { ok: false; error: "code_too_soon"; retryAt: number }
-  | { ok: false; error: "idempotency_key_reused" };
+  /** `replayed`: the refusal the same Idempotency-Key and request got the first time. */
+  | { ok: false; error: Exclude<RedeemRefusal, "code_too_soon">; replayed: boolean }
+  | { ok: false; error: "code_too_soon"; retryAt: number; replayed: boolean }
+  | { ok: false; error: "code_not_found" | "idempotency_key_reused" };
 
 export interface SeatInput {
   merchantId: string;
@@ -155,6 +159,10 @@ const SCHEMA = [
      id TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, partnerId TEXT, idempotencyKey TEXT UNIQUE,
      requestHash TEXT NOT NULL, location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER,
      response TEXT NOT NULL, actor TEXT, amount INTEGER)`,
+  // A refusal answered under an Idempotency-Key, so the same key and request get it again.
+  `CREATE TABLE IF NOT EXISTS refusals (
+     idempotencyKey TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, requestHash TEXT NOT NULL,
+     error TEXT NOT NULL, createdAt INTEGER NOT NULL) WITHOUT ROWID`,
   ACTIVATIONS,
 ];
 
@@ -262,25 +270,39 @@ export class CodeLedger extends DurableObject<Env> {
     const now = input.now ?? Date.now();
     const row = this.#load(input.lookupKey);
     if (!row || row.merchantId !== input.merchantId) return { ok: false, error: "code_not_found" };
-    if (input.idempotencyKey !== null) {
+    const scope = input.idempotencyKey === null ? null : idempotencyScope(input, input.idempotencyKey);
+    if (scope !== null) {
       // Keys are unique in the whole object: under the sharded layout a key first used on
       // another code of the same shard is refused here too (its request hash names that code).
       const prior = this.#sql
-        .exec<{ requestHash: string; response: string }>(
-          "SELECT requestHash, response FROM redemptions WHERE idempotencyKey = ?",
-          idempotencyScope(input, input.idempotencyKey),
+        .exec<{ requestHash: string; response: string | null; error: RedeemRefusal | null }>(
+          `SELECT requestHash, response, NULL AS error FROM redemptions WHERE idempotencyKey = ?1
+           UNION ALL SELECT requestHash, NULL, error FROM refusals WHERE idempotencyKey = ?1`,
+          scope,
         )
         .toArray()[0];
       if (prior) {
         if (prior.requestHash !== input.requestHash) return { ok: false, error: "idempotency_key_reused" };
-        return { ok: true, replayed: true, redemption: JSON.parse(prior.response) as RedemptionView };
+        if (prior.error !== null) return refusalOutcome(prior.error, policyOf(row), row, now, true);
+        return { ok: true, replayed: true, redemption: JSON.parse(prior.response ?? "null") as RedemptionView };
       }
     }
     const policy = policyOf(row);
     const amount = input.amount ?? null;
     const refusal = refuseUse(policy, row, now, amount);
-    if (refusal === "code_too_soon") return { ok: false, error: refusal, retryAt: nextUseAt(policy, row) ?? now };
-    if (refusal) return { ok: false, error: refusal };
+    if (refusal) {
+      if (scope !== null) {
+        this.#sql.exec(
+          "INSERT INTO refusals (idempotencyKey, lookupKey, requestHash, error, createdAt) VALUES (?, ?, ?, ?, ?)",
+          scope,
+          row.lookupKey,
+          input.requestHash,
+          refusal,
+          now,
+        );
+      }
+      return refusalOutcome(refusal, policy, row, now, false);
+    }
 
     const next = { ...row, ...afterUse(policy, row, now, amount), version: row.version + 1 };
     const actor = actorOf(input);
@@ -509,13 +531,13 @@ export class CodeLedger extends DurableObject<Env> {
     if (this.#armed !== undefined) return this.#armed;
     const tables = this.#sql
       .exec<{ name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes', 'activations')",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes', 'refusals', 'activations')",
       )
       .toArray()
       .map((table) => table.name);
-    if (tables.includes("code")) this.#upgrade();
-    else if (tables.includes("codes") && !tables.includes("activations")) this.#addFormColumns();
-    this.#armed = tables.length > 0;
+    this.#armed = tables.includes("code") || tables.includes("codes");
+    if (this.#armed && !tables.includes("refusals")) this.#upgrade(tables.includes("code"));
+    if (this.#armed && !tables.includes("activations")) this.#addFormColumns();
     return this.#armed;
   }
 
@@ -543,16 +565,20 @@ export class CodeLedger extends DurableObject<Env> {
 
   /**
    * A ledger armed before one object could hold many codes kept its code in a one-row `code`
-   * table (and maybe redemptions without `actor`): moved once into the keyed tables.
+   * table (and maybe redemptions without `actor`): moved once into the keyed tables. Any older
+   * ledger gets the tables it lacks.
    */
-  #upgrade(): void {
+  #upgrade(singleCode: boolean): void {
     this.ctx.storage.transactionSync(() => {
+      if (!singleCode) {
+        for (const statement of SCHEMA) this.#sql.exec(statement);
+        return;
+      }
       const columns = this.#sql
         .exec<{ name: string }>("PRAGMA table_info(redemptions)")
         .toArray()
         .map((column) => column.name);
       if (!columns.includes("actor")) this.#sql.exec("ALTER TABLE redemptions ADD COLUMN actor TEXT");
-      if (!columns.includes("amount")) this.#sql.exec("ALTER TABLE redemptions ADD COLUMN amount INTEGER");
       if (!columns.includes("lookupKey")) {
         this.#sql.exec("ALTER TABLE redemptions ADD COLUMN lookupKey TEXT NOT NULL DEFAULT ''");
         this.#sql.exec("UPDATE redemptions SET lookupKey = (SELECT lookupKey FROM code)");
@@ -630,6 +656,19 @@ function actorOf(input: Pick<RedeemInput, "partnerId" | "actor">): string | null
 /** Idempotency keys are a partner's own, or (at the desk, without a partner) the staff member's. */
 function idempotencyScope(input: Pick<RedeemInput, "partnerId" | "actor">, key: string): string {
   return `${input.partnerId ?? input.actor ?? "-"}:${key}`;
+}
+
+/** A refusal as `redeem` answers it; a count card's says when the next use is allowed. */
+function refusalOutcome(
+  refusal: RedeemRefusal,
+  policy: CodePolicy,
+  row: CodeRow,
+  now: number,
+  replayed: boolean,
+): RedeemOutcome {
+  if (refusal === "code_too_soon")
+    return { ok: false, error: refusal, retryAt: nextUseAt(policy, row) ?? now, replayed };
+  return { ok: false, error: refusal, replayed };
 }
 
 /** The code's policy as armed: its uses are in its row, its form's terms in JSON beside them. */

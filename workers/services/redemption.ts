@@ -35,6 +35,12 @@ export async function ledgerFor(ctx: ServiceContext, merchantId: string, code: s
   return { stub: codeLedgerOf(ctx, merchantId, lookupKey), lookupKey, normalized };
 }
 
+/** 256 `RedemptionKeys` shards per merchant, by the first two hex characters of the key's hash. */
+async function redemptionKeysOf(ctx: ServiceContext, merchantId: string, scopedKey: string) {
+  const hash = await sha256Hex(scopedKey);
+  return ctx.env.REDEMPTION_KEYS.get(ctx.env.REDEMPTION_KEYS.idFromName(`${merchantId}:${hash.slice(0, 2)}`));
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function codeStatusView(code: CodeView) {
@@ -113,40 +119,48 @@ export async function verifyCode(
   };
 }
 
+/**
+ * Redeems one use. With an `Idempotency-Key` the code's ledger keeps the key and the answer,
+ * a refusal included (the same key and request replay it, `replayed: true`); an unknown code
+ * is answered afresh, since recording it would let guesses create storage. The key's `RedemptionKeys` shard is
+ * asked first, so the key sent again with another code — whose ledger never saw it — is
+ * refused too (422). That claim is one small object call instead of the two D1 writes and the
+ * encryption of the generic `idempotent()` middleware.
+ */
 export async function redeemCode(
   ctx: ServiceContext,
   redeemer: Redeemer,
-  input: {
-    code: string;
-    location?: string | undefined;
-    amount?: number | undefined;
-    idempotencyKey: string | null;
-  },
+  input: { code: string; location?: string | undefined; amount?: number | undefined; idempotencyKey: string | null },
 ) {
   const { stub, lookupKey, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
   const location = input.location ?? null;
   const amount = input.amount ?? null;
+  const requestHash = await sha256Hex(
+    JSON.stringify(input.amount === undefined ? [normalized, location] : [normalized, location, input.amount]),
+  );
+  if (input.idempotencyKey !== null) {
+    const scopedKey = `${redeemer.partnerId === null ? redeemer.actor : `partner:${redeemer.partnerId}`}\n${input.idempotencyKey}`;
+    const keys = await redemptionKeysOf(ctx, redeemer.merchantId, scopedKey);
+    if ((await keys.claim(scopedKey, requestHash)) === "other_request") throw new ApiError("idempotency_key_reused");
+  }
   const outcome = await stub.redeem({
     lookupKey,
     merchantId: redeemer.merchantId,
     partnerId: redeemer.partnerId,
     actor: redeemer.actor,
     idempotencyKey: input.idempotencyKey,
-    // The amount joins the hash only when sent, so keys recorded before the forms still match.
-    requestHash: await sha256Hex(
-      JSON.stringify(amount === null ? [normalized, location] : [normalized, location, amount]),
-    ),
+    requestHash,
     location,
     amount,
   });
   if (!outcome.ok) {
+    const replayed = "replayed" in outcome && outcome.replayed;
+    const headers: Record<string, string> = replayed ? { "idempotent-replayed": "true" } : {};
     if (outcome.error === "code_too_soon") {
-      const seconds = Math.max(1, Math.ceil((outcome.retryAt - Date.now()) / 1000));
-      throw new ApiError("code_too_soon", `The next use is allowed from ${iso(outcome.retryAt)}`, {
-        headers: { "retry-after": String(seconds) },
-      });
+      headers["retry-after"] = String(Math.max(1, Math.ceil((outcome.retryAt - Date.now()) / 1000)));
+      throw new ApiError("code_too_soon", `The next use is allowed from ${iso(outcome.retryAt)}`, { headers });
     }
-    throw new ApiError(outcome.error);
+    throw new ApiError(outcome.error, undefined, { headers });
   }
   const { redemption } = outcome;
   return {
@@ -204,7 +218,7 @@ export async function deskRedeem(
       auditEntry(caller, "redemption.created", result.id, { location: input.location ?? null }),
     );
   }
-  return result;
+  return { replayed, result };
 }
 
 /** A reversal by the merchant's staff, of any of the merchant's redemptions, audited. */

@@ -110,7 +110,7 @@ describe("POST /v1/partner/redemptions", () => {
       };
     });
     expect(outcome.before).toMatchObject({ ok: true, redemption: { code: { remainingUses: 2 } } });
-    expect(outcome.at).toEqual({ ok: false, error: "code_expired" });
+    expect(outcome.at).toEqual({ ok: false, error: "code_expired", replayed: false });
     expect(outcome.status).toBe("expired");
   });
 
@@ -148,6 +148,35 @@ describe("POST /v1/partner/redemptions", () => {
       "idempotency_key_reused",
     );
     expect(await verify(partner.apiKey, code)).toMatchObject({ remainingUses: 4 });
+    // With another code (another ledger, which never saw the key), and with another amount.
+    const another = await deliveredVoucher(merchant, { uses: 5 });
+    await route.expectProblem(
+      await redeem(partner.apiKey, { code: another.code, location: "till-1" }, headers),
+      "idempotency_key_reused",
+    );
+    await route.expectProblem(
+      await redeem(partner.apiKey, { code, location: "till-1", amount: 5 }, headers),
+      "idempotency_key_reused",
+    );
+    expect(await verify(partner.apiKey, another.code)).toMatchObject({ remainingUses: 5 });
+  });
+
+  it("replays a refusal under its Idempotency-Key, marked as replayed; an unknown code is answered afresh", async () => {
+    const { code } = await deliveredVoucher(merchant, { uses: 1 });
+    expectJson(await redeem(partner.apiKey, { code }), 201);
+    const headers = { "idempotency-key": crypto.randomUUID() };
+    const refused = await redeem(partner.apiKey, { code }, headers);
+    await route.expectProblem(refused, "code_already_redeemed");
+    expect(refused.headers.get("idempotent-replayed")).toBeNull();
+    const again = await redeem(partner.apiKey, { code }, headers);
+    await route.expectProblem(again, "code_already_redeemed");
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    const unknownKey = { "idempotency-key": crypto.randomUUID() };
+    for (let i = 0; i < 2; i++) {
+      const missing = await redeem(partner.apiKey, { code: UNKNOWN_CODE }, unknownKey);
+      await route.expectProblem(missing, "code_not_found");
+      expect(missing.headers.get("idempotent-replayed")).toBeNull();
+    }
   });
 
   it("answers another merchant's partner exactly like an unknown code, and takes no use", async () => {

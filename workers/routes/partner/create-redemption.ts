@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { idempotent, requirePartner } from "../../middleware";
+import { idempotencyKeyOf, requirePartner } from "../../middleware";
 import { partnerRedeemer, redeemCode } from "../../services/redemption";
 import { CodeInput, RedeemAmount, RedemptionResultSchema } from "../schemas";
-import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, REPLAYED, SECURITY } from "../shared";
 
 const RedeemSchema = z
   .object({
@@ -21,7 +21,8 @@ const route = createRoute({
   description:
     "Each code's uses are serialized by its own ledger: under any concurrency a code is never redeemed more often, nor for more balance, than its policy allows. A stored-value code takes an `amount` in minor units of its currency (409 `insufficient_balance` beyond its balance); a count card may refuse a use too soon after the last (409 `code_too_soon`, with Retry-After); a time card outside its allowed weekdays and hours (409 `outside_allowed_hours`); a licence is activated, not redeemed (409 `code_form_mismatch`). Send an `Idempotency-Key` so a retried call never takes a second use.",
   security: SECURITY.partner,
-  middleware: [requirePartner(), idempotent((c) => `partner:${c.get("partner").partnerId}`)] as const,
+  // Idempotency-Key is kept by the code's ledger (see redeemCode), not the D1 middleware.
+  middleware: [requirePartner()] as const,
   request: { headers: IdempotencyKeyHeader, body: body(RedeemSchema) },
   responses: {
     201: json(RedemptionResultSchema, "Redeemed", REPLAY_HEADERS),
@@ -38,7 +39,6 @@ const route = createRoute({
       "amount_not_applicable",
       "code_form_mismatch",
       "idempotency_key_reused",
-      "idempotency_key_in_use",
     ),
   },
 });
@@ -46,12 +46,12 @@ const route = createRoute({
 export function registerCreateRedemption(app: App) {
   app.openapi(route, async (c) => {
     const { code, location, amount } = c.req.valid("json");
-    const { result } = await redeemCode(c.get("services"), partnerRedeemer(c.get("partner")), {
+    const { replayed, result } = await redeemCode(c.get("services"), partnerRedeemer(c.get("partner")), {
       code,
       location,
       amount,
-      idempotencyKey: c.req.header("idempotency-key") ?? null,
+      idempotencyKey: idempotencyKeyOf(c),
     });
-    return c.json(result, 201);
+    return c.json(result, 201, replayed ? REPLAYED : {});
   });
 }
