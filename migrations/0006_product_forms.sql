@@ -16,4 +16,5 @@ ALTER TABLE `codes` ADD `activated_at` integer;--> statement-breakpoint
 ALTER TABLE `codes` ADD `seats_used` integer;--> statement-breakpoint
 ALTER TABLE `order_items` ADD `policy_terms` text;--> statement-breakpoint
 ALTER TABLE `redemptions` ADD `amount` integer;--> statement-breakpoint
+ALTER TABLE `redemptions` ADD `currency` text;--> statement-breakpoint
 ALTER TABLE `skus` ADD `policy_terms` text;

@@ -721,6 +721,7 @@ function snapshot(row: CodeRow) {
     form: formOf(policy),
     balanceTotal: row.balanceTotal ?? 0,
     balanceRemaining: row.balanceRemaining ?? 0,
+    currency: row.currency ?? null,
     activatedAt: row.activatedAt ?? null,
     seatsUsed: row.seatsUsed ?? 0,
   };

@@ -182,6 +182,7 @@ export const RedemptionSchema = z
       .openapi({ description: "The staff member who redeemed it at the manual redemption desk" }),
     status: z.enum(["completed", "reversed"]),
     location: z.string().nullable(),
+    amount: MoneySchema.nullable().openapi({ description: "Stored value: what the redemption spent; null for a use" }),
     createdAt: z.string(),
     reversedAt: z.string().nullable(),
   })

@@ -8,7 +8,7 @@ import {
   reversalStatement,
   runAtomic,
 } from "@tessera/db";
-import { CODE_FORMS, statusOf } from "@tessera/domain";
+import { CODE_FORMS, type Currency, statusOf } from "@tessera/domain";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
 import { releaseChannelQuota } from "./channels/quotas";
@@ -29,6 +29,7 @@ const CodeSnapshot = z.object({
   form: z.enum(CODE_FORMS).optional(),
   balanceTotal: z.number().int().optional(),
   balanceRemaining: z.number().int().optional(),
+  currency: z.string().nullable().optional(),
   activatedAt: z.number().nullable().optional(),
   seatsUsed: z.number().int().optional(),
 });
@@ -147,7 +148,7 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
       await codeStatement(ctx, event);
       return;
     case "code.redeemed": {
-      const { redemptionId, codeId, partnerId, location, actor, amount } = event.data;
+      const { redemptionId, codeId, partnerId, location, actor, amount, currency } = event.data;
       await runAtomic(db, [
         codeStatement(ctx, event),
         redemptionStatement(db, event.merchantId, {
@@ -157,13 +158,14 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
           location,
           actor: actor ?? null,
           amount: amount ?? null,
+          currency: amount ? ((currency ?? null) as Currency | null) : null,
           createdAt: event.at,
         }),
       ]);
       return;
     }
     case "code.reversed": {
-      const { redemptionId, codeId, partnerId, location, actor, amount, redeemedAt } = event.data;
+      const { redemptionId, codeId, partnerId, location, actor, amount, currency, redeemedAt } = event.data;
       await runAtomic(db, [
         codeStatement(ctx, event),
         reversalStatement(db, event.merchantId, {
@@ -173,6 +175,7 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
           location,
           actor: actor ?? null,
           amount: amount ?? null,
+          currency: amount ? ((currency ?? null) as Currency | null) : null,
           createdAt: redeemedAt,
           reversedAt: event.at,
         }),

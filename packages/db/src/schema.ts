@@ -315,8 +315,9 @@ export const redemptions = sqliteTable(
     location: text("location"),
     /** Who redeemed: `partner:…`, or `staff:…` / `key:…` at the manual redemption desk. */
     actor: text("actor"),
-    /** Stored value: the minor units this redemption spent; null for forms that take a use. */
+    /** Stored value: the minor units this redemption spent, and their currency; null for forms that take a use. */
     amount: integer("amount"),
+    currency: text("currency").$type<Currency>(),
     createdAt: createdAt(),
     reversedAt: integer("reversed_at"),
   },

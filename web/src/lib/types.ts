@@ -293,6 +293,8 @@ export interface Redemption {
   staffId?: string | null;
   status: "completed" | "reversed";
   location: string | null;
+  /** Stored value: what the redemption spent; null for a use. */
+  amount?: Money | null;
   createdAt: string;
   reversedAt: string | null;
 }
