@@ -795,9 +795,9 @@ function FormTermsFields({
           <option value="purchase">{t("product.fromPurchase")}</option>
         </select>
       </div>
-      <fieldset className="field" disabled={disabled}>
+      <fieldset className="field full" disabled={disabled}>
         <legend>{t("product.weekdays")}</legend>
-        <div className="radio-row">
+        <div className="weekday-row">
           {WEEKDAYS.map((day) => (
             <label key={day} className="checkbox">
               <input type="checkbox" checked={draft.weekdays.includes(day)} onChange={() => toggleDay(day)} />
