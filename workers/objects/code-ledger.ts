@@ -110,7 +110,8 @@ export type ActivateOutcome =
   | { ok: false; error: "code_not_found" | "code_voided" | "code_expired" | "seats_full" | "code_form_mismatch" };
 
 export type DeactivateOutcome =
-  | { ok: true; deviceId: string; deactivatedAt: number; code: CodeView }
+  /** `fresh`: this call freed the seat (false when it answers an earlier deactivation). */
+  | { ok: true; deviceId: string; deactivatedAt: number; fresh: boolean; code: CodeView }
   | { ok: false; error: "code_not_found" | "not_found" | "code_form_mismatch" };
 
 export type ReverseOutcome =
@@ -471,7 +472,13 @@ export class CodeLedger extends DurableObject<Env> {
     const held = this.#seat(row.lookupKey, input.deviceId);
     if (!held) return { ok: false, error: "not_found" };
     if (held.deactivatedAt !== null) {
-      return { ok: true, deviceId: input.deviceId, deactivatedAt: held.deactivatedAt, code: view(row, now) };
+      return {
+        ok: true,
+        deviceId: input.deviceId,
+        deactivatedAt: held.deactivatedAt,
+        fresh: false,
+        code: view(row, now),
+      };
     }
     const next = { ...row, ...afterDeactivation(row), version: row.version + 1 };
     this.ctx.storage.transactionSync(() => {
@@ -491,7 +498,7 @@ export class CodeLedger extends DurableObject<Env> {
     });
     this.#remember(next);
     this.#outbox.afterWrite();
-    return { ok: true, deviceId: input.deviceId, deactivatedAt: now, code: view(next, now) };
+    return { ok: true, deviceId: input.deviceId, deactivatedAt: now, fresh: true, code: view(next, now) };
   }
 
   /**

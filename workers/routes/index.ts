@@ -14,6 +14,7 @@ import { registerCreateSku } from "./admin/create-sku";
 import { registerCreateSupplier } from "./admin/create-supplier";
 import { registerDeleteSession } from "./admin/delete-session";
 import { registerDeleteTotp } from "./admin/delete-totp";
+import { registerDeskDeactivation } from "./admin/desk-deactivation";
 import { registerDeskRedemption } from "./admin/desk-redemption";
 import { registerDeskVerification } from "./admin/desk-verification";
 import { registerGetChannel } from "./admin/get-channel";
@@ -141,6 +142,7 @@ export const ROUTES: ((app: App) => void)[] = [
   registerListRedemptions,
   registerAdminReverseRedemption,
   registerDeskVerification,
+  registerDeskDeactivation,
   registerDeskRedemption,
   registerGetDashboard,
   registerListTickets,

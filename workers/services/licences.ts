@@ -1,7 +1,9 @@
-import type { ServiceContext } from "../context";
+import { recordAudit } from "@tessera/db";
+import type { AdminCaller, ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import type { CodeView } from "../objects/code-ledger";
-import { ledgerFor, type Redeemer } from "./redemption";
+import { auditEntry } from "./audit";
+import { deskRedeemer, ledgerFor, type Redeemer } from "./redemption";
 
 /**
  * Licence keys: a device takes one of the licence's seats and frees it again. The code's own
@@ -36,6 +38,35 @@ export async function deactivateDevice(
     throw new ApiError(
       outcome.error,
       outcome.error === "not_found" ? "This device holds no seat of the licence" : undefined,
+    );
+  }
+  return { deviceId: outcome.deviceId, deactivatedAt: iso(outcome.deactivatedAt), seats: seatsOf(outcome.code) };
+}
+
+/**
+ * Staff free a seat at the desk (the customer lost the device), audited with the licence's code
+ * id and the device, never the key itself. A retry answers the first deactivation and is not
+ * audited twice.
+ */
+export async function deskDeactivate(
+  ctx: ServiceContext,
+  caller: AdminCaller,
+  input: { code: string; deviceId: string },
+) {
+  const { stub, lookupKey } = await ledgerFor(ctx, caller.merchantId, input.code);
+  const redeemer = deskRedeemer(caller);
+  const outcome = await stub.deactivate({ merchantId: redeemer.merchantId, lookupKey, deviceId: input.deviceId });
+  if (!outcome.ok) {
+    throw new ApiError(
+      outcome.error,
+      outcome.error === "not_found" ? "This device holds no seat of the licence" : undefined,
+    );
+  }
+  if (outcome.fresh) {
+    await recordAudit(
+      ctx.db,
+      caller.merchantId,
+      auditEntry(caller, "licence.deactivated", outcome.code.codeId, { deviceId: input.deviceId }),
     );
   }
   return { deviceId: outcome.deviceId, deactivatedAt: iso(outcome.deactivatedAt), seats: seatsOf(outcome.code) };

@@ -80,6 +80,21 @@ export function DeskPage() {
     }
   };
 
+  /** Frees a lost device's seat, then reads the licence again. */
+  const deactivate = async (deviceId: string) => {
+    if (!window.confirm(t("desk.confirmDeactivate", { device: deviceId }))) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post("/v1/admin/desk/deactivations", { code: code.trim(), deviceId });
+      setVerification(await api.post<Verification>("/v1/admin/desk/verifications", { code: code.trim() }));
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const storedValue = verification?.form === "balance";
   const currency = verification?.balance?.total.currency ?? "CNY";
   const minorAmount = storedValue ? parseMajor(amount, currency) : null;
@@ -239,6 +254,7 @@ export function DeskPage() {
                 <tr>
                   <th scope="col">{t("desk.deviceId")}</th>
                   <th scope="col">{t("desk.activatedAt")}</th>
+                  <th scope="col">{t("actions")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -246,6 +262,16 @@ export function DeskPage() {
                   <tr key={device.deviceId}>
                     <td className="mono">{device.deviceId}</td>
                     <td>{dateTime(device.activatedAt)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button small danger"
+                        disabled={busy}
+                        onClick={() => deactivate(device.deviceId)}
+                      >
+                        {t("desk.deactivate")}
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
