@@ -228,6 +228,57 @@ export async function deliveredVoucher(
   return { ...product, orderId: bought.order.id as string, code: bought.order.deliveries[0].code as string };
 }
 
+/** The minted product forms, with the terms each SKU takes (packages/domain/src/code-forms.ts). */
+export type FormTerms =
+  | { form: "uses"; minIntervalSeconds: number | null }
+  | { form: "balance"; balance: number }
+  | {
+      form: "time";
+      durationSeconds: number;
+      start: "activation" | "purchase";
+      weekdays: number[] | null;
+      hours: { from: string; to: string } | null;
+      timeZone: string;
+    }
+  | { form: "seats"; seats: number };
+
+const KIND_OF_FORM = { uses: "voucher", balance: "stored_value", time: "time_card", seats: "licence" } as const;
+
+/** A product of the form's kind with one SKU on those terms, and `quantity` of its codes delivered. */
+export async function deliveredForm(
+  merchant: TestMerchant,
+  terms: FormTerms,
+  options: { uses?: number; validDays?: number | null; quantity?: number; price?: number } = {},
+) {
+  const res = await call("POST", "/v1/admin/products", {
+    token: merchant.adminKey,
+    json: {
+      name: unique(terms.form),
+      kind: KIND_OF_FORM[terms.form],
+      instructions: `How to use ${terms.form}`,
+      skus: [
+        {
+          name: "Standard",
+          price: { amount: options.price ?? 5000, currency: "CNY" },
+          policy: { uses: options.uses ?? 1, validDays: options.validDays ?? null, terms },
+        },
+      ],
+    },
+  });
+  if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
+  const skuId = res.body.skus[0].id as string;
+  const bought = await buyAndDeliver(merchant, skuId, options.quantity ?? 1);
+  const codes = (bought.order.deliveries as { code: string }[]).map((delivery) => delivery.code);
+  return {
+    productId: res.body.id as string,
+    skuId,
+    orderId: bought.order.id as string,
+    accessToken: bought.accessToken,
+    code: codes[0] as string,
+    codes,
+  };
+}
+
 // ---- Helpers for the invariant and fault suites (test/integration/invariants-*, faults-*) ----
 
 /** A partner's redemption call, optionally with an Idempotency-Key. */

@@ -16,6 +16,7 @@ import { registerCreateSku } from "./admin/create-sku";
 import { registerCreateSupplier } from "./admin/create-supplier";
 import { registerDeleteSession } from "./admin/delete-session";
 import { registerDeleteTotp } from "./admin/delete-totp";
+import { registerDeskDeactivation } from "./admin/desk-deactivation";
 import { registerDeskRedemption } from "./admin/desk-redemption";
 import { registerDeskVerification } from "./admin/desk-verification";
 import { registerGetChannel } from "./admin/get-channel";
@@ -88,6 +89,8 @@ import { registerCreateMerchant } from "./operator/create-merchant";
 import { registerListSuppliersForReview } from "./operator/list-suppliers";
 import { registerReviewSupplier } from "./operator/review-supplier";
 import { registerSeedDemo } from "./operator/seed-demo";
+import { registerCreateActivation } from "./partner/create-activation";
+import { registerCreateDeactivation } from "./partner/create-deactivation";
 import { registerCreateRedemption } from "./partner/create-redemption";
 import { registerCreateVerification } from "./partner/create-verification";
 import { registerReverseRedemption } from "./partner/reverse-redemption";
@@ -149,6 +152,7 @@ export const ROUTES: ((app: App) => void)[] = [
   registerListRedemptions,
   registerAdminReverseRedemption,
   registerDeskVerification,
+  registerDeskDeactivation,
   registerDeskRedemption,
   registerGetDashboard,
   registerListTickets,
@@ -162,6 +166,8 @@ export const ROUTES: ((app: App) => void)[] = [
   registerCreateTicket,
   registerCreateVerification,
   registerCreateRedemption,
+  registerCreateActivation,
+  registerCreateDeactivation,
   registerReverseRedemption,
   registerSandboxWebhook,
   registerCompleteSandboxPayment,

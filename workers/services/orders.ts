@@ -235,6 +235,7 @@ export async function placeOrder(
     currency: line.unitPrice.currency,
     policyUses: line.sku.policyUses,
     policyValidDays: line.sku.policyValidDays,
+    policyTerms: line.sku.policyTerms,
     instructions: line.product.instructions,
     recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
     recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,

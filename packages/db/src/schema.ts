@@ -1,9 +1,11 @@
 import {
   ALERT_KINDS,
   CHANNEL_KINDS,
+  CODE_FORMS,
   type Contribution,
   type Currency,
   DECISIONS,
+  type FormTerms,
   LIST_KINDS,
   LIST_NAMES,
   ORDER_STATUSES,
@@ -149,6 +151,8 @@ export const skus = sqliteTable(
     currency: text("currency").$type<Currency>().notNull(),
     policyUses: integer("policy_uses").notNull().default(1),
     policyValidDays: integer("policy_valid_days"),
+    /** The product form's own terms (stored value, time card, licence, count-card interval); null for a plain voucher. */
+    policyTerms: text("policy_terms", { mode: "json" }).$type<FormTerms>(),
     /** Read model of the StockKeeper's units; `stockVersion` orders concurrent updates. */
     stockAvailable: integer("stock_available").notNull().default(0),
     stockReserved: integer("stock_reserved").notNull().default(0),
@@ -228,6 +232,7 @@ export const orderItems = sqliteTable(
     /** The SKU's policy as it was when bought: later edits never change codes already sold. */
     policyUses: integer("policy_uses").notNull(),
     policyValidDays: integer("policy_valid_days"),
+    policyTerms: text("policy_terms", { mode: "json" }).$type<FormTerms>(),
     instructions: text("instructions"),
     /** A direct top-up's recipient account, sealed by the vault, and the masked form shown to people. */
     recipientCiphertext: text("recipient_ciphertext"),
@@ -306,6 +311,15 @@ export const codes = sqliteTable(
     usesTotal: integer("uses_total").notNull(),
     usesRemaining: integer("uses_remaining").notNull(),
     expiresAt: integer("expires_at"),
+    /** The product form; null for codes armed before forms (vouchers). */
+    form: text("form", { enum: CODE_FORMS }),
+    /** Stored value: loaded and left, in minor units of the SKU's currency. */
+    balanceTotal: integer("balance_total"),
+    balanceRemaining: integer("balance_remaining"),
+    /** Time cards counted from first use: when that was. */
+    activatedAt: integer("activated_at"),
+    /** Licences: devices holding a seat. */
+    seatsUsed: integer("seats_used"),
     version: integer("version").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
@@ -324,6 +338,9 @@ export const redemptions = sqliteTable(
     location: text("location"),
     /** Who redeemed: `partner:…`, or `staff:…` / `key:…` at the manual redemption desk. */
     actor: text("actor"),
+    /** Stored value: the minor units this redemption spent, and their currency; null for forms that take a use. */
+    amount: integer("amount"),
+    currency: text("currency").$type<Currency>(),
     createdAt: createdAt(),
     reversedAt: integer("reversed_at"),
   },
@@ -332,6 +349,22 @@ export const redemptions = sqliteTable(
     index("redemptions_code").on(t.codeId),
     index("redemptions_merchant_created").on(t.merchantId, t.createdAt),
   ],
+);
+
+/** Read model of licence seats: one row per device that has held a seat of a code. */
+export const licenceActivations = sqliteTable(
+  "licence_activations",
+  {
+    codeId: text("code_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    activatedAt: integer("activated_at").notNull(),
+    /** Null while the device holds its seat. */
+    deactivatedAt: integer("deactivated_at"),
+    /** The ledger's version of the code at this change, so an older event never undoes a newer one. */
+    version: integer("version").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.deviceId] }), index("licence_activations_merchant").on(t.merchantId)],
 );
 
 export const idempotencyKeys = sqliteTable(
