@@ -13,6 +13,7 @@ import {
   eventually,
   getOrder,
   stock,
+  stockKeeperOf,
   stockOf,
   type TestMerchant,
   tally,
@@ -337,7 +338,8 @@ describe("holds for review", () => {
     const card = await createProduct(merchant, "card_secret");
     await stock(merchant, card.skuId, 1);
     const held = await heldForReview(merchant, card.skuId);
-    expect(await stockOf(merchant, card.skuId)).toMatchObject({ available: 0, reserved: 1 });
+    // Held for a person, its unit is committed to it (shown to no one), not merely reserved.
+    expect(await stockOf(merchant, card.skuId)).toMatchObject({ available: 0, reserved: 0, sold: 1 });
     const answers = await Promise.all(Array.from({ length: 6 }, () => decide(merchant, held.id, "reject")));
     expect(tally(answers)).toEqual({ "200": 1, "409 conflict": 5 });
     const view = await adminOrder(merchant, held.id);
@@ -348,6 +350,23 @@ describe("holds for review", () => {
     ]);
     expect(await stockOf(merchant, card.skuId)).toMatchObject({ available: 1, reserved: 0, sold: 0 });
     expect((await decisionsOf(held.id)).map((row) => row.action)).toEqual(["review", "reject"]);
+  });
+
+  it("keep a held order's units through a review longer than any reservation, and approval delivers them", async () => {
+    const merchant = await mismatchMerchant(50, { reviewAt: 40, blockAt: 80 });
+    const card = await createProduct(merchant, "card_secret");
+    await stock(merchant, card.skuId, 1);
+    const held = await heldForReview(merchant, card.skuId);
+    // Two hours on: the StockKeeper's expiry finds nothing of this order's to let go.
+    expect(await stockKeeperOf(card.skuId).expireReservations(Date.now() + 7_200_000)).toBe(0);
+    // Another buyer finds the unit taken.
+    const rival = await call("POST", `/v1/shops/${merchant.slug}/orders`, {
+      json: { email: "rival@example.test", items: [{ skuId: card.skuId, quantity: 1 }] },
+    });
+    expect(rival.body.code).toBe("insufficient_stock");
+    const approved = await decide(merchant, held.id, "approve");
+    expect(approved.body).toMatchObject({ status: "fulfilled", deliveries: [expect.any(Object)] });
+    expect(await stockOf(merchant, card.skuId)).toMatchObject({ available: 0, reserved: 0, sold: 1 });
   });
 
   it("of approvals and rejections racing, exactly one wins and the order ends in its state", async () => {

@@ -12,6 +12,7 @@ import { and, count, countDistinct, eq, gte, inArray, isNotNull, lt, ne } from "
 import type { ServiceContext } from "../../context";
 import { fulfillOrder } from "../fulfillment";
 import { completeRefund } from "../refunds";
+import { keepHeldStock } from "./held-stock";
 import { listHitsFor } from "./lists";
 import { HOLD_REASONS } from "./screening";
 import { riskSettingsOf } from "./settings";
@@ -127,10 +128,14 @@ async function carryOut(ctx: ServiceContext, order: OrderRow, decision: Decision
     return (await fulfillOrder(ctx, order.id)).status as OrderRow["status"];
   }
   if (decision === "review") {
+    await keepHeldStock(ctx, order.id);
     await ctx.db
       .update(orders)
       .set({ statusReason: HOLD_REASONS.review, updatedAt: Date.now() })
       .where(and(eq(orders.id, order.id), eq(orders.status, "on_hold"), eq(orders.statusReason, HOLD_REASONS.scoring)));
+    // A person may have rejected it while its units were being kept: the refund's steps run
+    // again to give back what this run committed.
+    if ((await statusOf(ctx, order.id)) === "refunded") await completeRefund(ctx, order.id);
     return statusOf(ctx, order.id);
   }
   await blockHeldOrder(ctx, order.id);
