@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { requirePartner } from "../../middleware";
 import { partnerRedeemer, verifyCode } from "../../services/redemption";
+import { DeviceIdInput } from "../form-schemas";
 import { CodeInput, VerificationSchema } from "../schemas";
 import { type App, body, json, SECURITY } from "../shared";
 
@@ -13,7 +14,16 @@ const route = createRoute({
   description: "Codes are matched case-insensitively, ignoring spaces, dashes and look-alike characters.",
   security: SECURITY.partner,
   middleware: [requirePartner()] as const,
-  request: { body: body(z.object({ code: CodeInput })) },
+  request: {
+    body: body(
+      z.object({
+        code: CodeInput,
+        deviceId: DeviceIdInput.optional().openapi({
+          description: "Licences: answer whether this device holds an activation (`seats.deviceHoldsSeat`)",
+        }),
+      }),
+    ),
+  },
   responses: {
     200: json(VerificationSchema, "The code's state"),
     ...errorResponses("unauthorized", "code_not_found"),
@@ -22,6 +32,6 @@ const route = createRoute({
 
 export function registerCreateVerification(app: App) {
   app.openapi(route, async (c) =>
-    c.json(await verifyCode(c.get("services"), partnerRedeemer(c.get("partner")), c.req.valid("json").code), 200),
+    c.json(await verifyCode(c.get("services"), partnerRedeemer(c.get("partner")), c.req.valid("json")), 200),
   );
 }
