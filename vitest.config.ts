@@ -5,7 +5,7 @@ import { TEST_BINDINGS } from "./test/worker-bindings.ts";
 // The worker tests apply the same SQL that `wrangler d1 migrations apply` runs.
 const migrations = await readD1Migrations("./migrations");
 
-const SHARD_SUITES = [
+const LAYOUT_SUITES = [
   "test/integration/invariants-redemption.test.ts",
   "test/integration/invariants-forms.test.ts",
   "test/integration/suite-linearizability.test.ts",
@@ -63,9 +63,9 @@ export default defineConfig({
         test: { name: "db", include: ["packages/db/test/**/*.libsql.test.ts"], environment: "node" },
       },
       workerProject("worker", ["test/integration/**/*.test.ts", "packages/db/test/**/*.d1.test.ts"]),
-      // The suites that speak about redemption again, with a merchant's codes sharded over 256
-      // ledgers instead of one ledger per code (CODE_LEDGER_LAYOUT, see ledgerNameFor).
-      workerProject("worker-shard", SHARD_SUITES, { CODE_LEDGER_LAYOUT: "shard" }),
+      // The suites that speak about redemption again, with one ledger per code instead of a
+      // merchant's codes sharded over 256 ledgers (CODE_LEDGER_LAYOUT, see ledgerNameFor).
+      workerProject("worker-code", LAYOUT_SUITES, { CODE_LEDGER_LAYOUT: "code" }),
       {
         test: {
           name: "scenario",

@@ -15,7 +15,7 @@ export interface Env {
   /** A flash sale's stock, split over shards named `<saleId>:<index>`. */
   STOCK_SHARD: DurableObjectNamespace<StockShard>;
   RATE_GATE: DurableObjectNamespace<RateGate>;
-  /** The request each redemption Idempotency-Key was first used with, by `<merchantId>:<hash prefix>`. */
+  /** The request each redemption Idempotency-Key was first used with, by `<merchantId>:<hash prefix>` (16 per merchant). */
   REDEMPTION_KEYS: DurableObjectNamespace<RedemptionKeys>;
   SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
@@ -34,7 +34,7 @@ export interface Env {
   /** Where suppliers post their callbacks (`<url>/v1/webhooks/suppliers/…`); without it, orders are polled. */
   PUBLIC_BASE_URL?: string;
   RESERVATION_TTL_SECONDS: string;
-  /** `code` (one CodeLedger per code) or `shard` (a merchant's codes over 256 ledgers); see `ledgerNameFor`. */
+  /** `shard` (a merchant's codes over 256 CodeLedgers, the default) or `code` (one per code); see `ledgerNameFor`. */
   CODE_LEDGER_LAYOUT?: string;
   OPERATOR_API_KEY: string;
   CODE_HMAC_KEY: string;
@@ -112,7 +112,7 @@ export function loadConfig(env: Env): Config {
     webhookPrivateNetwork: env.WEBHOOK_PRIVATE_NETWORK === "allowed",
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
-    ledgerLayout: env.CODE_LEDGER_LAYOUT ?? "code",
+    ledgerLayout: env.CODE_LEDGER_LAYOUT ?? "shard",
     operatorApiKey: env.OPERATOR_API_KEY,
     codeHmacKey: env.CODE_HMAC_KEY,
     encryptionKeys: keys,

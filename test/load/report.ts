@@ -26,6 +26,8 @@ export interface ScenarioResult {
   cpuForeign?: number;
   /** Share of the machine's CPU the harness, workerd and the load generator used (0–1). */
   cpuOurs?: number;
+  /** CPU time of the harness, workerd and the load generator per completed request, in ms. */
+  cpuMsPerRequest?: number;
   /** A CPU profile was recorded during this scenario, which slows it. */
   profiled?: boolean;
   note?: string;
@@ -113,10 +115,11 @@ function rows(report: Report): string[][] {
       fmtMs(s.p50),
       fmtMs(s.p99),
       String(s.errors),
+      s.cpuMsPerRequest === undefined ? "?" : s.cpuMsPerRequest.toFixed(2),
       s.cpuForeign === undefined ? "?" : `${(s.cpuForeign * 100).toFixed(0)}%`,
     ]);
     if (s.delay) {
-      out.push(["  └ payment → codes visible", "", "", "", "", fmtMs(s.delay.p50), fmtMs(s.delay.p99), "", ""]);
+      out.push(["  └ payment → codes visible", "", "", "", "", fmtMs(s.delay.p50), fmtMs(s.delay.p99), "", "", ""]);
     }
   }
   return out;
@@ -131,6 +134,7 @@ const HEADER = [
   "p50 ms",
   "p99 ms",
   "errors",
+  "CPU ms/req",
   "other CPU",
 ];
 

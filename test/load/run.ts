@@ -666,6 +666,10 @@ async function main() {
         ...(raw.delay ? { delay: raw.delay, requestsPerFlow: raw.requestsPerFlow } : {}),
         ...def.adapt?.(raw),
         ...(share ? { cpuForeign: share.foreign, cpuOurs: share.ours } : {}),
+        // The CPU our processes spent per completed request: moves far less with other load than throughput does.
+        ...(share && raw.completed > 0
+          ? { cpuMsPerRequest: (share.ours * cpus().length * raw.windowMs) / raw.completed }
+          : {}),
         ...(args.profile === def.id ? { profiled: true } : {}),
       };
       if (def.after === "settle") result.drainMs = await settle(harness);
