@@ -55,7 +55,15 @@ export interface TestMerchant {
   ownerPassword: string;
 }
 
-export async function createMerchant(): Promise<TestMerchant> {
+/**
+ * Risk scoring no other suite's orders reach: their crowds of large orders paid with the one
+ * sandbox card are, rightly, what the default rules hold for review. The fast rules (lists)
+ * still run on every payment; the risk suites ask for `riskScoring: "defaults"` or set their own.
+ */
+export const OPEN_RISK_SETTINGS = { scoreFrom: 1_000_000_000 };
+
+/** A merchant of its own; `riskScoring: "defaults"` keeps the real default risk settings instead of open ones. */
+export async function createMerchant(options: { riskScoring?: "defaults" | "open" } = {}): Promise<TestMerchant> {
   const slug = unique("m").toLowerCase();
   const ownerEmail = `${slug}@example.test`;
   const ownerPassword = "correct horse battery staple";
@@ -64,7 +72,16 @@ export async function createMerchant(): Promise<TestMerchant> {
     json: { slug, name: `Merchant ${slug}`, ownerEmail, ownerPassword },
   });
   if (res.status !== 201) throw new Error(`merchant: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.id, slug, adminKey: res.body.adminApiKey, ownerEmail, ownerPassword };
+  const merchant = { id: res.body.id, slug, adminKey: res.body.adminApiKey, ownerEmail, ownerPassword };
+  // Written straight to D1, not through the audited route, so no test finds an entry it did not cause.
+  if (options.riskScoring !== "defaults") {
+    await env.DB.prepare(
+      "INSERT INTO risk_settings (merchant_id, settings, updated_by, updated_at) VALUES (?, ?, ?, ?)",
+    )
+      .bind(merchant.id, JSON.stringify(OPEN_RISK_SETTINGS), "test", Date.now())
+      .run();
+  }
+  return merchant;
 }
 
 export async function createProduct(
@@ -589,6 +606,16 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
     ids.flashSaleId = (
       await createFlashSale(merchant, onSale.skuId, { quota: 5, startsAt: Date.now() + 86_400_000 })
     ).id;
+  }
+  if (has("post", "/v1/admin/risk/lists")) {
+    // A device no fixture order uses, so the entry changes no other fixture's outcome.
+    ids.entryId = created(
+      await call("POST", "/v1/admin/risk/lists", {
+        token: merchant.adminKey,
+        json: { kind: "device", list: "block", value: unique("fixture-device") },
+      }),
+      "risk list entry",
+    );
   }
   // Any other object named in a path: made through its collection's POST, if it has one.
   for (const path of Object.keys(paths)) {

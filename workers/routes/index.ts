@@ -1,4 +1,6 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
+import { registerAddRiskListEntry } from "./admin/add-risk-list-entry";
+import { registerApproveRiskReview } from "./admin/approve-risk-review";
 import { registerCancelFlashSale } from "./admin/cancel-flash-sale";
 import { registerCancelSubscription } from "./admin/cancel-subscription";
 import { registerConfirmTotp } from "./admin/confirm-totp";
@@ -24,6 +26,7 @@ import { registerGetFlashSale } from "./admin/get-flash-sale";
 import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
+import { registerGetRiskSettings } from "./admin/get-risk-settings";
 import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
 import { registerGetSubscription } from "./admin/get-subscription";
@@ -41,7 +44,11 @@ import { registerListFlashSales } from "./admin/list-flash-sales";
 import { registerListOrders } from "./admin/list-orders";
 import { registerListPartners } from "./admin/list-partners";
 import { registerListAdminProducts } from "./admin/list-products";
+import { registerListRedemptionAlerts } from "./admin/list-redemption-alerts";
 import { registerListRedemptions } from "./admin/list-redemptions";
+import { registerListRiskDecisions } from "./admin/list-risk-decisions";
+import { registerListRiskListEntries } from "./admin/list-risk-list-entries";
+import { registerListRiskReviews } from "./admin/list-risk-reviews";
 import { registerListStaff } from "./admin/list-staff";
 import { registerListStock } from "./admin/list-stock";
 import { registerListSubscriptions } from "./admin/list-subscriptions";
@@ -49,6 +56,8 @@ import { registerListSuppliers } from "./admin/list-suppliers";
 import { registerListTickets } from "./admin/list-tickets";
 import { registerRefundOrder } from "./admin/refund-order";
 import { registerRefundOrderItem } from "./admin/refund-order-item";
+import { registerRejectRiskReview } from "./admin/reject-risk-review";
+import { registerRemoveRiskListEntry } from "./admin/remove-risk-list-entry";
 import { registerRemoveStaff } from "./admin/remove-staff";
 import { registerResendOrder } from "./admin/resend-order";
 import { registerRevealDelivery } from "./admin/reveal-delivery";
@@ -63,6 +72,7 @@ import { registerSyncSupplier } from "./admin/sync-supplier";
 import { registerUpdateChannel } from "./admin/update-channel";
 import { registerUpdateChannelPrices } from "./admin/update-channel-prices";
 import { registerUpdateProduct } from "./admin/update-product";
+import { registerUpdateRiskSettings } from "./admin/update-risk-settings";
 import { registerUpdateSku } from "./admin/update-sku";
 import { registerUpdateStaff } from "./admin/update-staff";
 import { registerUpdateTicket } from "./admin/update-ticket";
@@ -200,4 +210,14 @@ export const ROUTES: ((app: App) => void)[] = [
   registerGetSubscription,
   registerCancelSubscription,
   registerCancelShopSubscription,
+  registerListRiskReviews,
+  registerApproveRiskReview,
+  registerRejectRiskReview,
+  registerListRiskListEntries,
+  registerAddRiskListEntry,
+  registerRemoveRiskListEntry,
+  registerGetRiskSettings,
+  registerUpdateRiskSettings,
+  registerListRiskDecisions,
+  registerListRedemptionAlerts,
 ];

@@ -52,6 +52,11 @@ export interface NewOrder {
   }[];
   /** The buyer's IANA time zone: a subscription bought in this order renews on its calendar. */
   timeZone?: string | undefined;
+  /** Risk signals of the request: the buyer's IP (`CF-Connecting-IP`) and the shop's device id. */
+  clientIp?: string | undefined;
+  deviceId?: string | undefined;
+  /** The country Cloudflare placed that IP in. */
+  clientCountry?: string | undefined;
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number; unitPrice: Money };
@@ -210,6 +215,9 @@ export async function placeOrder(
     refundedAt: null,
     timeZone: input.timeZone ?? null,
     channelId: channel.id,
+    clientIp: input.clientIp ?? null,
+    deviceId: input.deviceId ?? null,
+    clientCountry: input.clientCountry ?? null,
     ...settlement.order,
   };
   // Lines, then their bundles' components, in cart order: the order page lists deliveries by item.
@@ -249,6 +257,8 @@ export async function placeOrder(
     currency: total.currency,
     createdAt: now,
     updatedAt: now,
+    fingerprint: null,
+    cardCountry: null,
     ...settlement.payment,
   };
   try {

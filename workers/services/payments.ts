@@ -1,12 +1,14 @@
 import { ledgerEntryStatement, runAtomic, webhookEventStatement } from "@tessera/db";
 import { orders, payments } from "@tessera/db/schema";
-import { newId, predecessorsOf } from "@tessera/domain";
+import { newId, predecessorsOf, UNPAID_STATUSES } from "@tessera/domain";
 import { type PaymentEvent, SandboxProvider } from "@tessera/payments";
 import { and, eq, inArray } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { fulfillOrder } from "./fulfillment";
 import { releaseOrderStock } from "./refunds";
+import { afterHold } from "./risk/scoring";
+import { fastRecordStatements, type ScreenOutcome, screenPayment } from "./risk/screening";
 import { savedMethodStatements } from "./subscriptions/payment-methods";
 
 export function sandboxProvider(ctx: ServiceContext): SandboxProvider {
@@ -18,7 +20,9 @@ export type WebhookOutcome = { received: true; duplicate: boolean; orderStatus: 
 /**
  * Applies a verified payment event. Recording the event id, moving the payment and the order,
  * and writing the ledger row happen in one atomic batch; every statement is guarded by the
- * state it expects, so a replayed or reordered event changes nothing.
+ * state it expects, so a replayed or reordered event changes nothing. A successful payment first
+ * passes the fast risk rules: the order then moves to `paid` (fulfilled at once, as before) or to
+ * `on_hold` for the `risk` queue, in that same batch.
  */
 export async function applyPaymentEvent(
   ctx: ServiceContext,
@@ -31,14 +35,27 @@ export async function applyPaymentEvent(
     ctx.log.error("payment amount mismatch", { paymentId: payment.id, eventId: event.id });
     throw new ApiError("conflict", "The event's amount does not match the payment");
   }
+  const before =
+    event.type === "payment.succeeded"
+      ? await ctx.db.select().from(orders).where(eq(orders.id, payment.orderId)).get()
+      : undefined;
+  const screening: ScreenOutcome =
+    event.type === "payment.succeeded"
+      ? await screenPayment(ctx, before, payment, event)
+      : { hold: false, assessment: null };
   const now = Date.now();
   const [recorded] = await runAtomic(ctx.db, [
     webhookEventStatement(ctx.db, { provider, eventId: event.id, type: event.type, receivedAt: now }),
-    ...paymentTransition(ctx, payment, event, now),
+    ...paymentTransition(ctx, payment, event, now, screening),
+    ...(before && screening.assessment ? fastRecordStatements(ctx, before, screening.assessment, now) : []),
     ...(await savedMethodStatements(ctx, payment, event, now)),
   ]);
   const duplicate = recorded.length === 0;
-  const order = await ctx.db.select({ status: orders.status }).from(orders).where(eq(orders.id, payment.orderId)).get();
+  const order = await ctx.db
+    .select({ status: orders.status, statusReason: orders.statusReason })
+    .from(orders)
+    .where(eq(orders.id, payment.orderId))
+    .get();
 
   if (event.type === "payment.succeeded" && order?.status === "paid") {
     // The buyer sees codes at once: fulfil in this invocation after the response, with the
@@ -49,6 +66,9 @@ export async function applyPaymentEvent(
         ctx.log.warn("inline fulfilment failed", { orderId: payment.orderId, error: String(error) }),
       ),
     );
+  }
+  if (event.type === "payment.succeeded" && order?.status === "on_hold") {
+    await afterHold(ctx, payment.orderId, order.statusReason);
   }
   if (event.type === "payment.failed" && order?.status === "payment_failed" && !duplicate) {
     ctx.waitUntil(releaseOrderStock(ctx, payment.orderId));
@@ -61,17 +81,24 @@ function paymentTransition(
   payment: typeof payments.$inferSelect,
   event: PaymentEvent,
   now: number,
+  screening: ScreenOutcome,
 ) {
+  // The card tried last is the payment's risk signal; it moves with the transition it came with.
+  const card = event.card ? { fingerprint: event.card.fingerprint, cardCountry: event.card.country } : {};
   if (event.type === "payment.succeeded") {
     return [
       ctx.db
         .update(payments)
-        .set({ status: "succeeded", updatedAt: now })
+        .set({ status: "succeeded", updatedAt: now, ...card })
         .where(and(eq(payments.id, payment.id), inArray(payments.status, ["pending", "failed"]))),
       ctx.db
         .update(orders)
-        .set({ status: "paid", paidAt: now, updatedAt: now })
-        .where(and(eq(orders.id, payment.orderId), inArray(orders.status, predecessorsOf("paid")))),
+        .set(
+          screening.hold
+            ? { status: "on_hold", statusReason: screening.reason, paidAt: now, updatedAt: now }
+            : { status: "paid", paidAt: now, updatedAt: now },
+        )
+        .where(and(eq(orders.id, payment.orderId), inArray(orders.status, UNPAID_STATUSES))),
       ledgerEntryStatement(ctx.db, payment.merchantId, {
         id: newId("ledgerEntry", now),
         orderId: payment.orderId,
@@ -87,7 +114,7 @@ function paymentTransition(
     return [
       ctx.db
         .update(payments)
-        .set({ status: "failed", updatedAt: now })
+        .set({ status: "failed", updatedAt: now, ...card })
         .where(and(eq(payments.id, payment.id), eq(payments.status, "pending"))),
       ctx.db
         .update(orders)

@@ -1,11 +1,19 @@
 import {
+  ALERT_KINDS,
   CHANNEL_KINDS,
   CODE_FORMS,
+  type Contribution,
   type Currency,
+  DECISIONS,
   type FormTerms,
+  LIST_KINDS,
+  LIST_NAMES,
+  ORDER_STATUSES,
+  type OrderStatus,
   PRODUCT_KINDS,
   RENEWAL_PERIODS,
   type RechargeTemplate,
+  type RiskSettings,
   SUBSCRIPTION_STATUSES,
 } from "@tessera/domain";
 import { sql } from "drizzle-orm";
@@ -170,9 +178,7 @@ export const orders = sqliteTable(
       .notNull()
       .references(() => merchants.id),
     email: text("email").notNull(),
-    status: text("status", {
-      enum: ["awaiting_payment", "payment_failed", "expired", "paid", "fulfilled", "partially_refunded", "refunded"],
-    }).notNull(),
+    status: text("status", { enum: ORDER_STATUSES as [OrderStatus, ...OrderStatus[]] }).notNull(),
     totalAmount: integer("total_amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),
     accessTokenHash: text("access_token_hash").notNull(),
@@ -187,12 +193,22 @@ export const orders = sqliteTable(
     timeZone: text("time_zone"),
     /** The channel the order came through; null for the merchant's own shop. */
     channelId: text("channel_id"),
+    /** The buyer's IP as Cloudflare saw it (`CF-Connecting-IP`): a risk signal, null when unknown. */
+    clientIp: text("client_ip"),
+    /** The shop's random device id (`X-Device-Id`, kept in the browser's storage): a risk signal. */
+    deviceId: text("device_id"),
+    /** The country Cloudflare placed that IP in (`request.cf.country`): the risk rules' IP region. */
+    clientCountry: text("client_country"),
   },
   (t) => [
     index("orders_merchant_created").on(t.merchantId, t.id),
     index("orders_merchant_channel").on(t.merchantId, t.channelId, t.id),
     index("orders_merchant_email").on(t.merchantId, t.email),
     index("orders_merchant_created_at").on(t.merchantId, t.createdAt),
+    // The risk rules' velocity and many-emails counts look orders up by IP and device.
+    index("orders_merchant_ip").on(t.merchantId, t.clientIp, t.createdAt),
+    index("orders_merchant_device").on(t.merchantId, t.deviceId, t.createdAt),
+    index("orders_merchant_status").on(t.merchantId, t.status, t.id),
   ],
 );
 
@@ -251,8 +267,15 @@ export const payments = sqliteTable(
     currency: text("currency").$type<Currency>().notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The provider's stable, opaque fingerprint of the card last used on this payment (the same
+     * card always gives the same one; it never holds the number): a risk signal.
+     */
+    fingerprint: text("fingerprint"),
+    /** The ISO 3166-1 alpha-2 country that issued that card, as the provider reports it. */
+    cardCountry: text("card_country"),
   },
-  (t) => [index("payments_order").on(t.orderId)],
+  (t) => [index("payments_order").on(t.orderId), index("payments_fingerprint").on(t.merchantId, t.fingerprint)],
 );
 
 export const deliveries = sqliteTable(
@@ -1018,5 +1041,111 @@ export const channelWebhookDeliveries = sqliteTable(
     uniqueIndex("channel_webhook_deliveries_once").on(t.webhookId, t.eventId),
     index("channel_webhook_deliveries_channel").on(t.channelId, t.id),
     index("channel_webhook_deliveries_status").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** A merchant's risk settings (see `RiskSettings` in the domain); no row means the defaults. */
+export const riskSettings = sqliteTable("risk_settings", {
+  merchantId: text("merchant_id")
+    .primaryKey()
+    .references(() => merchants.id),
+  settings: text("settings", { mode: "json" }).$type<Partial<RiskSettings>>().notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Block- and allowlist entries; `value` is normalized (an IP range canonical, an e-mail one mailbox). */
+export const riskListEntries = sqliteTable(
+  "risk_list_entries",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    kind: text("kind", { enum: LIST_KINDS }).notNull(),
+    list: text("list", { enum: LIST_NAMES }).notNull(),
+    value: text("value").notNull(),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("risk_list_entries_value").on(t.merchantId, t.kind, t.list, t.value),
+    index("risk_list_entries_merchant").on(t.merchantId, t.id),
+  ],
+);
+
+/** The score of an order, with each rule's contribution; one per order, the first decision stands. */
+export const riskAssessments = sqliteTable(
+  "risk_assessments",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .unique()
+      .references(() => orders.id),
+    score: integer("score").notNull(),
+    decision: text("decision", { enum: DECISIONS }).notNull(),
+    contributions: text("contributions", { mode: "json" }).$type<Contribution[]>().notNull(),
+    /** `fast`: a list hit in the payment webhook; `queue`: scored by the `risk` consumer. */
+    stage: text("stage", { enum: ["fast", "queue"] }).notNull(),
+    /** Keyed hash of the order's first top-up recipient, for the recipient velocity rule. */
+    recipientKey: text("recipient_key"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("risk_assessments_merchant").on(t.merchantId, t.id),
+    index("risk_assessments_recipient").on(t.merchantId, t.recipientKey, t.createdAt),
+  ],
+);
+
+/**
+ * Every risk decision on an order: the automatic one (`actor` = `system`, once per order) and
+ * a person's approval or rejection of a held order, with the automatic decision it overruled.
+ */
+export const riskDecisions = sqliteTable(
+  "risk_decisions",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    action: text("action", { enum: ["allow", "review", "block", "approve", "reject"] }).notNull(),
+    actor: text("actor").notNull(),
+    /** The automatic decision a person overruled; null for automatic entries. */
+    overruled: text("overruled", { enum: DECISIONS }),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("risk_decisions_automatic").on(t.orderId).where(sql`actor = 'system'`),
+    uniqueIndex("risk_decisions_human").on(t.orderId).where(sql`actor <> 'system'`),
+    index("risk_decisions_merchant").on(t.merchantId, t.id),
+  ],
+);
+
+/**
+ * Partner-side alerts raised after a redemption. `key` makes each one once: per redemption and
+ * kind, and for a burst per partner and window, however often or concurrently events arrive.
+ */
+export const redemptionAlerts = sqliteTable(
+  "redemption_alerts",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    redemptionId: text("redemption_id").notNull(),
+    codeId: text("code_id").notNull(),
+    partnerId: text("partner_id"),
+    location: text("location"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    key: text("key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("redemption_alerts_once").on(t.merchantId, t.key),
+    index("redemption_alerts_merchant").on(t.merchantId, t.id),
   ],
 );

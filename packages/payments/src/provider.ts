@@ -11,6 +11,8 @@ export interface PaymentEvent {
   paymentMethod?: { token: string; label: string } | undefined;
   /** Why a payment failed, in the provider's words (`card_declined`…). */
   failureCode?: string | undefined;
+  /** The card paid (or tried) with: the provider's opaque fingerprint and the issuer's country. */
+  card?: { fingerprint: string; country: string } | undefined;
 }
 
 export interface CheckoutRequest {

@@ -1,7 +1,14 @@
 import { type Money, newId } from "@tessera/domain";
 import { z } from "zod";
 import type { CheckoutRequest, PaymentEvent, PaymentProvider } from "./provider";
-import { attemptEventId, type DeclineCode, SandboxVault, type SavedMethod } from "./saved-methods";
+import {
+  attemptEventId,
+  type CardDetails,
+  cardDetails,
+  type DeclineCode,
+  SandboxVault,
+  type SavedMethod,
+} from "./saved-methods";
 import { signPayload, verifySignature } from "./signature";
 
 export const SANDBOX_PROVIDER = "sandbox";
@@ -16,6 +23,12 @@ const EventSchema = z.object({
     currency: z.enum(["CNY", "USD", "EUR", "HKD", "JPY", "GBP"]),
     paymentMethod: z.object({ token: z.string().min(1).max(600), label: z.string().min(1).max(100) }).optional(),
     failureCode: z.string().min(1).max(64).optional(),
+    card: z
+      .object({
+        fingerprint: z.string().regex(/^fp_[0-9a-f]{24}$/),
+        country: z.string().regex(/^[A-Z]{2}$/),
+      })
+      .optional(),
   }),
 });
 
@@ -55,6 +68,7 @@ export class SandboxProvider implements PaymentProvider {
       occurredAt: body.created * 1000,
       paymentMethod: body.data.paymentMethod,
       failureCode: body.data.failureCode,
+      card: body.data.card,
     };
     return { ok: true as const, event };
   }
@@ -72,7 +86,7 @@ export class SandboxProvider implements PaymentProvider {
     type: SandboxEventBody["type"],
     payment: { id: string; amount: number; currency: SandboxEventBody["data"]["currency"] },
     now: number = Date.now(),
-    extra: { eventId?: string; paymentMethod?: SavedMethod; failureCode?: DeclineCode } = {},
+    extra: { eventId?: string; paymentMethod?: SavedMethod; failureCode?: DeclineCode; card?: CardDetails } = {},
   ): Promise<{ body: string; signature: string; eventId: string }> {
     const eventId = extra.eventId ?? `sbx_evt_${newId("event").slice(4)}`;
     const body = JSON.stringify({
@@ -85,9 +99,15 @@ export class SandboxProvider implements PaymentProvider {
         currency: payment.currency,
         ...(extra.paymentMethod ? { paymentMethod: extra.paymentMethod } : {}),
         ...(extra.failureCode ? { failureCode: extra.failureCode } : {}),
+        ...(extra.card ? { card: extra.card } : {}),
       },
     } satisfies SandboxEventBody);
     return { body, signature: await signPayload(this.webhookSecret, body, Math.floor(now / 1000)), eventId };
+  }
+
+  /** The fingerprint and issuing country the sandbox reports for a card number. */
+  cardDetails(card: string): Promise<CardDetails> {
+    return cardDetails(this.webhookSecret, card);
   }
 
   /** Saves a test card for later charges (`null` for a number that is not a card). */
@@ -110,12 +130,15 @@ export class SandboxProvider implements PaymentProvider {
     | { ok: true; declined: DeclineCode | null; event: { body: string; signature: string; eventId: string } }
     | { ok: false; declined: "invalid_payment_method" }
   > {
-    const declined = await new SandboxVault(this.webhookSecret).decline(token, attempt);
+    const vault = new SandboxVault(this.webhookSecret);
+    const declined = await vault.decline(token, attempt);
     if (declined === "invalid") return { ok: false, declined: "invalid_payment_method" };
     const eventId = await attemptEventId(payment.id, attempt);
+    const card = await vault.details(token);
     const event = await this.signedEvent(declined ? "payment.failed" : "payment.succeeded", payment, now, {
       eventId,
       ...(declined ? { failureCode: declined } : {}),
+      ...(card ? { card } : {}),
     });
     return { ok: true, declined, event };
   }

@@ -18,13 +18,43 @@ import {
  * | 4000 0000 0000 0341 | approved    | declined, `card_declined`                          |
  * | 4000 0000 0000 9995 | declined    | declined, `insufficient_funds`                     |
  * | 4000 0000 0000 0119 | approved    | first attempt of a charge `processing_error`, then approved |
+ *
+ * Every card is issued in the US, except these, which are approved like 4242… and issued in the
+ * country named: 4000 0015 6000 0002 CN, 4000 0034 4000 0004 HK, 4000 0039 2000 0003 JP,
+ * 4000 0082 6000 0000 GB. Each payment event carries the card's country and a fingerprint: the
+ * same number always gives the same fingerprint, and the fingerprint never reveals the number.
  */
 export const SANDBOX_TEST_CARDS = {
   approves: "4242424242424242",
   declinesLater: "4000000000000341",
   declines: "4000000000009995",
   failsOnceLater: "4000000000000119",
+  chinaIssued: "4000001560000002",
+  hongKongIssued: "4000003440000004",
+  japanIssued: "4000003920000003",
+  britainIssued: "4000008260000000",
 } as const;
+
+const COUNTRIES: Record<string, string> = {
+  [SANDBOX_TEST_CARDS.chinaIssued]: "CN",
+  [SANDBOX_TEST_CARDS.hongKongIssued]: "HK",
+  [SANDBOX_TEST_CARDS.japanIssued]: "JP",
+  [SANDBOX_TEST_CARDS.britainIssued]: "GB",
+};
+
+/** What the provider tells about the card of a payment: never its number. */
+export interface CardDetails {
+  /** Stable per card number and opaque (`fp_` and 24 hex digits of an HMAC). */
+  fingerprint: string;
+  /** ISO 3166-1 alpha-2 country of the issuer. */
+  country: string;
+}
+
+/** The fingerprint and issuing country of a card number (digits only). */
+export async function cardDetails(secret: string, card: string): Promise<CardDetails> {
+  const mac = await hmacSha256Hex(await hmacKey(`card-fingerprints:${secret}`), card);
+  return { fingerprint: `fp_${mac.slice(0, 24)}`, country: COUNTRIES[card] ?? "US" };
+}
 
 export type DeclineCode = "card_declined" | "insufficient_funds" | "processing_error";
 
@@ -94,18 +124,31 @@ export class SandboxVault {
   async save(card: string): Promise<SavedMethod | null> {
     if (!passesLuhn(card)) return null;
     const label = `${brandOf(card)} •••• ${card.slice(-4)}`;
+    const { fingerprint, country } = await cardDetails(this.secret, card);
     const payload = toBase64Url(
-      new TextEncoder().encode(JSON.stringify({ b: BEHAVIOURS[card] ?? "approve", l: label, n: randomToken(9) })),
+      new TextEncoder().encode(
+        JSON.stringify({ b: BEHAVIOURS[card] ?? "approve", l: label, n: randomToken(9), f: fingerprint, c: country }),
+      ),
     );
     return { token: `pm_sbx_${payload}.${await this.#mac(payload)}`, label };
   }
 
   /** The decline an off-session charge meets, or null when approved; `invalid` for a token not ours. */
   async decline(token: string, attempt: number): Promise<DeclineCode | null | "invalid"> {
+    const saved = await this.#open(token);
+    return saved === null ? "invalid" : offSessionDecline(saved.b, attempt);
+  }
+
+  /** The card details of a saved method (none for a token saved before they were kept, or not ours). */
+  async details(token: string): Promise<CardDetails | null> {
+    const saved = await this.#open(token);
+    return saved?.f && saved.c ? { fingerprint: saved.f, country: saved.c } : null;
+  }
+
+  async #open(token: string): Promise<{ b: Behaviour; f?: string; c?: string } | null> {
     const match = /^pm_sbx_([A-Za-z0-9_-]{1,400})\.([0-9a-f]{32})$/.exec(token);
-    if (!match?.[1] || !match[2] || !(await timingSafeEqual(match[2], await this.#mac(match[1])))) return "invalid";
-    const { b } = JSON.parse(new TextDecoder().decode(fromBase64(match[1]))) as { b: Behaviour };
-    return offSessionDecline(b, attempt);
+    if (!match?.[1] || !match[2] || !(await timingSafeEqual(match[2], await this.#mac(match[1])))) return null;
+    return JSON.parse(new TextDecoder().decode(fromBase64(match[1]))) as { b: Behaviour; f?: string; c?: string };
   }
 
   async #mac(payload: string): Promise<string> {

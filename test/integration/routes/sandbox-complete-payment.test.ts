@@ -1,3 +1,5 @@
+import { env } from "cloudflare:workers";
+import { SANDBOX_TEST_CARDS } from "@tessera/payments";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   call,
@@ -124,5 +126,39 @@ describe("POST /v1/sandbox/payments/{paymentId}/complete", () => {
     });
     await route.expectProblem(res, "not_found");
     expect((await getOrder(merchant, order.id, order.accessToken)).body.status).toBe("awaiting_payment");
+  });
+
+  it("reports the card's fingerprint and issuing country; the payment keeps them, never the number", async () => {
+    const cardOf = (paymentId: string) =>
+      env.DB.prepare("SELECT fingerprint, card_country AS country FROM payments WHERE id = ?")
+        .bind(paymentId)
+        .first<{ fingerprint: string | null; country: string | null }>();
+    const voucher = (await createProduct(merchant, "voucher")).skuId;
+    const paid = async (card: string, outcome: "succeeded" | "failed" = "succeeded") => {
+      const order = (await placeOrder(merchant, [{ skuId: voucher, quantity: 1 }])).body;
+      const res = await call("POST", path(order.payment.id), { json: { outcome, card } });
+      expectJson(res, 200);
+      expect(res.body.webhook.status).toBe(200);
+      return cardOf(order.payment.id);
+    };
+    const first = await paid("4242 4242 4242 4242");
+    const again = await paid(SANDBOX_TEST_CARDS.approves);
+    const china = await paid(SANDBOX_TEST_CARDS.chinaIssued);
+    const declined = await paid(SANDBOX_TEST_CARDS.declines);
+    const failed = await paid(SANDBOX_TEST_CARDS.japanIssued, "failed");
+    expect(first).toEqual({ fingerprint: expect.stringMatching(/^fp_[0-9a-f]{24}$/), country: "US" });
+    expect(again).toEqual(first);
+    expect(china).toEqual({ fingerprint: expect.stringMatching(/^fp_[0-9a-f]{24}$/), country: "CN" });
+    expect(china?.fingerprint).not.toBe(first?.fingerprint);
+    // A declined card is a signal too: card testing shows up as failures of many fingerprints.
+    expect(declined).toEqual({ fingerprint: expect.stringMatching(/^fp_/), country: "US" });
+    expect(failed).toEqual({ fingerprint: expect.stringMatching(/^fp_/), country: "JP" });
+    const stored = JSON.stringify(
+      await env.DB.prepare("SELECT * FROM payments WHERE merchant_id = ?").bind(merchant.id).all(),
+    );
+    for (const number of Object.values(SANDBOX_TEST_CARDS)) {
+      expect(stored).not.toContain(number);
+      expect(stored).not.toContain(number.slice(-8));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asChannel, createChannel, setPrices } from "../channel-kit";
 import { call, createMerchant, createProduct, stock, stockOf, type TestMerchant } from "../factories";
@@ -190,6 +191,61 @@ describe("POST /v1/shops/{shop}/orders", () => {
     expectJson(mine, 201);
     expectJson(theirs, 201);
     expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+});
+
+describe("POST /v1/shops/{shop}/orders records the buyer's risk signals", () => {
+  let merchant: TestMerchant;
+  let skuId: string;
+  const signalsOf = (orderId: string) =>
+    env.DB.prepare("SELECT client_ip AS clientIp, device_id AS deviceId FROM orders WHERE id = ?")
+      .bind(orderId)
+      .first<{ clientIp: string | null; deviceId: string | null }>();
+
+  beforeAll(async () => {
+    merchant = await createMerchant();
+    skuId = (await createProduct(merchant, "voucher")).skuId;
+  });
+
+  it("keeps CF-Connecting-IP and X-Device-Id on the order", async () => {
+    const res = await call("POST", path(merchant.slug), {
+      json: { email: "signals@example.test", items: [{ skuId, quantity: 1 }] },
+      headers: { "cf-connecting-ip": "203.0.113.7", "x-device-id": "dev_0123456789abcdef0123" },
+    });
+    expectJson(res, 201);
+    expect(await signalsOf(res.body.id)).toEqual({ clientIp: "203.0.113.7", deviceId: "dev_0123456789abcdef0123" });
+  });
+
+  it("keeps IPv6 addresses, and records nothing when the headers are absent or the IP is not an address", async () => {
+    const v6 = await call("POST", path(merchant.slug), {
+      json: { email: "signals@example.test", items: [{ skuId, quantity: 1 }] },
+      headers: { "cf-connecting-ip": "2001:db8::1" },
+    });
+    expect(await signalsOf(v6.body.id)).toEqual({ clientIp: "2001:db8::1", deviceId: null });
+    const none = await call("POST", path(merchant.slug), {
+      json: { email: "signals@example.test", items: [{ skuId, quantity: 1 }] },
+    });
+    expect(await signalsOf(none.body.id)).toEqual({ clientIp: null, deviceId: null });
+    const forged = await call("POST", path(merchant.slug), {
+      json: { email: "signals@example.test", items: [{ skuId, quantity: 1 }] },
+      headers: { "cf-connecting-ip": "<script>" },
+    });
+    expectJson(forged, 201);
+    expect(await signalsOf(forged.body.id)).toEqual({ clientIp: null, deviceId: null });
+  });
+
+  it("refuses a malformed X-Device-Id with 400 validation_failed and places nothing", async () => {
+    for (const device of ["short", "x".repeat(65), "dev id with spaces!"]) {
+      const res = await call("POST", path(merchant.slug), {
+        json: { email: "bad-device@example.test", items: [{ skuId, quantity: 1 }] },
+        headers: { "x-device-id": device },
+      });
+      await route.expectProblem(res, "validation_failed");
+    }
+    const placed = await env.DB.prepare("SELECT count(*) AS n FROM orders WHERE email = ?")
+      .bind("bad-device@example.test")
+      .first<{ n: number }>();
+    expect(placed?.n).toBe(0);
   });
 });
 

@@ -19,7 +19,10 @@ export type Capability =
   | "reports.read"
   | "channels.read"
   | "channels.manage"
-  | "channels.fund";
+  | "channels.fund"
+  | "risk.read"
+  | "risk.review"
+  | "risk.manage";
 
 const ALL: Role[] = ["owner", "operator", "finance", "support"];
 
@@ -41,6 +44,9 @@ const TABLE: Record<Capability, Role[]> = {
   "channels.read": ALL,
   "channels.manage": ["owner", "operator"],
   "channels.fund": ["owner", "finance"],
+  "risk.read": ALL,
+  "risk.review": ["owner", "operator", "finance"],
+  "risk.manage": ["owner", "operator"],
 };
 
 export const ROLES: Role[] = ALL;

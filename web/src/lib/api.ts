@@ -31,6 +31,8 @@ export interface RequestOptions {
   bearer?: string;
   csrfToken?: string;
   idempotencyKey?: string;
+  /** The shop's device id (`X-Device-Id`), a risk signal sent with checkouts. */
+  deviceId?: string;
   signal?: AbortSignal;
 }
 
@@ -40,6 +42,7 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   if (options.csrfToken) headers["x-csrf-token"] = options.csrfToken;
   if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
+  if (options.deviceId) headers["x-device-id"] = options.deviceId;
   let res: Response;
   try {
     res = await fetch(path, {

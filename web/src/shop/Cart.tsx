@@ -7,7 +7,7 @@ import { useI18n } from "../lib/i18n";
 import { timeZone } from "../lib/time-zone";
 import type { CreatedOrder, Money, Product } from "../lib/types";
 import { shopPath, useShop } from "./ShopApp";
-import { lineKey, rememberEmail, rememberedEmail, useCart, useSavedOrders } from "./storage";
+import { deviceId, lineKey, rememberEmail, rememberedEmail, useCart, useSavedOrders } from "./storage";
 
 /** The path of a checkout URL on this site, so the SPA can route to it without a reload. */
 export function localPath(url: string): string | null {
@@ -62,6 +62,7 @@ export function CartPage() {
     setError(null);
     setSoldOut(false);
     try {
+      const device = deviceId();
       const order = await request<CreatedOrder>("POST", `/v1/shops/${encodeURIComponent(shop.slug)}/orders`, {
         json: {
           email: email.trim(),
@@ -74,6 +75,7 @@ export function CartPage() {
           timeZone: timeZone(),
         },
         idempotencyKey: checkoutKey.current,
+        ...(device ? { deviceId: device } : {}),
       });
       rememberEmail(email.trim());
       saved.save({

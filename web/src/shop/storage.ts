@@ -32,6 +32,7 @@ export interface SavedOrder {
 const cartKey = (shop: string) => `tessera.cart.${shop}`;
 const ordersKey = (shop: string) => `tessera.orders.${shop}`;
 const emailKey = "tessera.email";
+const deviceKey = "tessera.device";
 export const MAX_QUANTITY = 100;
 
 function read<T>(key: string, fallback: T): T {
@@ -149,5 +150,24 @@ export function rememberEmail(email: string) {
     localStorage.setItem(emailKey, email);
   } catch {
     // ignore
+  }
+}
+
+/**
+ * A random id for this browser, made once and kept: the shop sends it as `X-Device-Id` so limits
+ * can tell one device buying under many emails. It names nothing about the buyer.
+ */
+export function deviceId(): string | undefined {
+  try {
+    let id = localStorage.getItem(deviceKey);
+    if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      id = `dev_${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+      localStorage.setItem(deviceKey, id);
+    }
+    return id;
+  } catch {
+    // Storage disabled: the checkout goes without a device id.
+    return undefined;
   }
 }

@@ -13,7 +13,7 @@ const route = createRoute({
   tags: ["Sandbox"],
   summary: "Finish a sandbox payment; the sandbox then sends its signed webhook",
   description:
-    "Development and tests only (`SANDBOX_PAYMENTS=enabled`). Like a real provider, the sandbox posts a signed event to the webhook endpoint over HTTP; this call returns once that delivery was answered. `card` is a test card number (4242 4242 4242 4242 unless given; 4000 0000 0000 9995 declines; 4000 0000 0000 0341 pays now but declines later charges; 4000 0000 0000 0119 fails the first later charge, then pays). An order that starts a subscription saves the card for its renewals.",
+    "Development and tests only (`SANDBOX_PAYMENTS=enabled`). Like a real provider, the sandbox posts a signed event to the webhook endpoint over HTTP; this call returns once that delivery was answered. `card` is a test card number (4242 4242 4242 4242 unless given; 4000 0000 0000 9995 declines; 4000 0000 0000 0341 pays now but declines later charges; 4000 0000 0000 0119 fails the first later charge, then pays). Cards are issued in the US except 4000 0015 6000 0002 (CN), 4000 0034 4000 0004 (HK), 4000 0039 2000 0003 (JP) and 4000 0082 6000 0000 (GB), which pay like 4242…. The webhook event carries the card's issuing `country` and a `fingerprint` (`fp_…`, the same for the same number, never the number itself); the payment keeps both as risk signals. An order that starts a subscription saves the card for its renewals.",
   request: {
     params: z.object({ paymentId: PathId("paymentId", "pay_01JD5ZQ8W4N3M2K1H0G9F8E7D6") }),
     body: body(
@@ -66,7 +66,11 @@ export function registerCompleteSandboxPayment(app: App) {
       `payment.${outcome}`,
       { id: payment.id, amount: payment.amount, currency: payment.currency },
       Date.now(),
-      { ...(method ? { paymentMethod: method } : {}), ...(declined ? { failureCode: declined } : {}) },
+      {
+        ...(method ? { paymentMethod: method } : {}),
+        ...(declined ? { failureCode: declined } : {}),
+        card: await sandbox.cardDetails(card),
+      },
     );
     const delivery = await services.env.SELF.fetch(new URL("/v1/webhooks/payments/sandbox", c.req.url), {
       method: "POST",

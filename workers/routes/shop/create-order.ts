@@ -3,6 +3,7 @@ import { errorResponses } from "../../errors";
 import { idempotent } from "../../middleware";
 import { createOrder } from "../../services/orders";
 import { ChannelKeyHeader, channelKeyOf } from "../channel-schemas";
+import { DeviceIdHeader, requestSignals } from "../risk-schemas";
 import { OrderSchema, TimeZoneInput } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS } from "../shared";
 import { ShopParam } from "./list-products";
@@ -53,7 +54,7 @@ const route = createRoute({
   ] as const,
   request: {
     params: z.object({ shop: ShopParam }),
-    headers: IdempotencyKeyHeader.extend(ChannelKeyHeader.shape),
+    headers: IdempotencyKeyHeader.extend(ChannelKeyHeader.shape).extend(DeviceIdHeader.shape),
     body: body(NewOrderSchema),
   },
   responses: {
@@ -77,7 +78,7 @@ export function registerCreateOrder(app: App) {
     const order = await createOrder(
       c.get("services"),
       c.req.valid("param").shop,
-      c.req.valid("json"),
+      { ...c.req.valid("json"), ...requestSignals(c.req.raw, c.req.valid("header")) },
       new URL(c.req.url).origin,
       channelKeyOf(c.req.valid("header")),
     );

@@ -1,0 +1,4 @@
+export * from "./lists";
+export * from "./redemption";
+export * from "./scoring";
+export * from "./settings";
