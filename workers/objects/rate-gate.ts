@@ -1,4 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
+import {
+  admitCheckout,
+  admitLookup,
+  type BuyerState,
+  type CheckoutAsk,
+  type CheckoutVerdict,
+  coolDown,
+  EMPTY_BUYER,
+  EMPTY_LOOKUPS,
+  type FailurePolicy,
+  forgetOrder,
+  forgiveLookup,
+  type LookupAsk,
+  type LookupState,
+  type LookupVerdict,
+  recordFailure,
+  settleOrder,
+} from "@tessera/domain";
 import type { Env } from "../env";
 
 export interface GateDecision {
@@ -86,6 +104,58 @@ export class RateGate extends DurableObject<Env> {
   reset(): void {
     this.ctx.storage.kv.delete("window");
     this.ctx.storage.kv.delete("attempts");
+  }
+
+  // A buyer identity's checkouts (packages/domain/src/risk/checkout-gate.ts holds the rules).
+  // Each call reads, decides and writes in one go, so parallel checkouts of one identity are
+  // decided one at a time: a cap of 3 unpaid orders admits exactly 3 of 500 parallel ones.
+
+  /** Admits one order for this identity, or says which limit refuses it and for how long. */
+  admitCheckout(ask: CheckoutAsk): CheckoutVerdict {
+    const { state, verdict } = admitCheckout(this.#buyer(), ask);
+    this.ctx.storage.kv.put("buyer", state);
+    return verdict;
+  }
+
+  /** The order was not placed after all: it holds no slot and counts no units. */
+  forgetOrder(orderId: string): void {
+    this.ctx.storage.kv.put("buyer", forgetOrder(this.#buyer(), orderId));
+  }
+
+  /** The order was paid: its unpaid slot is free. */
+  settleOrder(orderId: string): void {
+    this.ctx.storage.kv.put("buyer", settleOrder(this.#buyer(), orderId));
+  }
+
+  /** Counts a failed payment; answers until when this identity (or card) is cooled down (0: not). */
+  paymentFailed(now: number, policy: FailurePolicy, orderId?: string): number {
+    const { state, coolUntil } = recordFailure(this.#buyer(), now, policy, orderId);
+    this.ctx.storage.kv.put("buyer", state);
+    return coolUntil > now ? coolUntil : 0;
+  }
+
+  /** Cools this identity down until `until` (it tried a card that is cooling down). */
+  coolDown(until: number): void {
+    this.ctx.storage.kv.put("buyer", coolDown(this.#buyer(), until));
+  }
+
+  // A partner key's or an IP's code look-ups (packages/domain/src/risk/lookup-gate.ts).
+
+  /** Admits one verify/redeem look-up, counted as failed until forgiven. */
+  admitLookup(ask: LookupAsk): LookupVerdict {
+    const { state, verdict } = admitLookup(this.ctx.storage.kv.get<LookupState>("lookups") ?? EMPTY_LOOKUPS, ask);
+    this.ctx.storage.kv.put("lookups", state);
+    return verdict;
+  }
+
+  /** The admitted look-up `ticket` found its code, or was not made: it is no failure. */
+  forgiveLookup(ticket: number): void {
+    const state = this.ctx.storage.kv.get<LookupState>("lookups");
+    if (state) this.ctx.storage.kv.put("lookups", forgiveLookup(state, ticket));
+  }
+
+  #buyer(): BuyerState {
+    return this.ctx.storage.kv.get<BuyerState>("buyer") ?? EMPTY_BUYER;
   }
 
   #roll(state: Window | undefined, windowMs: number, now: number): Window {

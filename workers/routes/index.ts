@@ -23,6 +23,7 @@ import { registerGetFlashSale } from "./admin/get-flash-sale";
 import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
+import { registerGetRiskLimits } from "./admin/get-risk-limits";
 import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
 import { registerGetSubscription } from "./admin/get-subscription";
@@ -62,6 +63,7 @@ import { registerSyncSupplier } from "./admin/sync-supplier";
 import { registerUpdateChannel } from "./admin/update-channel";
 import { registerUpdateChannelPrices } from "./admin/update-channel-prices";
 import { registerUpdateProduct } from "./admin/update-product";
+import { registerUpdateRiskLimits } from "./admin/update-risk-limits";
 import { registerUpdateSku } from "./admin/update-sku";
 import { registerUpdateStaff } from "./admin/update-staff";
 import { registerUpdateTicket } from "./admin/update-ticket";
@@ -172,6 +174,8 @@ export const ROUTES: ((app: App) => void)[] = [
   registerUpdateChannel,
   registerGetChannelPrices,
   registerUpdateChannelPrices,
+  registerGetRiskLimits,
+  registerUpdateRiskLimits,
   registerCreateChannelKey,
   registerRevokeChannelKey,
   registerCreateChannelTopUp,

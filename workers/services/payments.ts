@@ -7,6 +7,7 @@ import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { fulfillOrder } from "./fulfillment";
 import { releaseOrderStock } from "./refunds";
+import { checkoutPaid, checkoutPaymentFailed } from "./risk/gates";
 import { savedMethodStatements } from "./subscriptions/payment-methods";
 
 export function sandboxProvider(ctx: ServiceContext): SandboxProvider {
@@ -38,7 +39,19 @@ export async function applyPaymentEvent(
     ...(await savedMethodStatements(ctx, payment, event, now)),
   ]);
   const duplicate = recorded.length === 0;
-  const order = await ctx.db.select({ status: orders.status }).from(orders).where(eq(orders.id, payment.orderId)).get();
+  const order = await ctx.db
+    .select({ status: orders.status, email: orders.email, clientIp: orders.clientIp, deviceId: orders.deviceId })
+    .from(orders)
+    .where(eq(orders.id, payment.orderId))
+    .get();
+  // The buyer's gates learn the outcome before the provider is answered, so the next checkout
+  // already sees a freed slot or a cool-down.
+  if (order && !duplicate && event.type === "payment.succeeded" && order.status === "paid") {
+    await checkoutPaid(ctx, payment.merchantId, payment.orderId, order);
+  }
+  if (order && !duplicate && event.type === "payment.failed") {
+    await checkoutPaymentFailed(ctx, payment.merchantId, payment.orderId, order, event.card?.fingerprint ?? null);
+  }
 
   if (event.type === "payment.succeeded" && order?.status === "paid") {
     // The buyer sees codes at once: fulfil in this invocation after the response, with the

@@ -998,3 +998,15 @@ export const channelWebhookDeliveries = sqliteTable(
     index("channel_webhook_deliveries_status").on(t.status, t.nextAttemptAt),
   ],
 );
+
+/**
+ * A merchant's synchronous risk limits (packages/domain's `RiskLimits`), one JSON document per
+ * merchant; a merchant without a row is under the defaults.
+ */
+export const riskLimits = sqliteTable("risk_limits", {
+  merchantId: text("merchant_id")
+    .primaryKey()
+    .references(() => merchants.id),
+  limits: text("limits", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

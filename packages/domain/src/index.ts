@@ -13,6 +13,7 @@ export * from "./product-kinds";
 export * from "./recipient";
 export * from "./redemption-id";
 export * from "./renewal-period";
+export * from "./risk";
 export * from "./subscription-state";
 export * from "./totp";
 export * from "./zoned-time";

@@ -26,6 +26,7 @@ export const CAPABILITIES = {
   "channels.read": ALL,
   "channels.manage": ["owner", "operator"],
   "channels.fund": ["owner", "finance"],
+  "risk.limits": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

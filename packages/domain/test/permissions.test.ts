@@ -20,6 +20,7 @@ const TABLE: [Capability, string][] = [
   ["channels.read", "owner operator finance support"],
   ["channels.manage", "owner operator"],
   ["channels.fund", "owner finance"],
+  ["risk.limits", "owner"],
 ];
 
 describe("role permissions", () => {

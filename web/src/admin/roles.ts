@@ -19,7 +19,8 @@ export type Capability =
   | "reports.read"
   | "channels.read"
   | "channels.manage"
-  | "channels.fund";
+  | "channels.fund"
+  | "risk.limits";
 
 const ALL: Role[] = ["owner", "operator", "finance", "support"];
 
@@ -41,6 +42,7 @@ const TABLE: Record<Capability, Role[]> = {
   "channels.read": ALL,
   "channels.manage": ["owner", "operator"],
   "channels.fund": ["owner", "finance"],
+  "risk.limits": ["owner"],
 };
 
 export const ROLES: Role[] = ALL;

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotent, requirePartner } from "../../middleware";
 import { partnerRedeemer, redeemCode } from "../../services/redemption";
+import { guardedLookup } from "../../services/risk/lookups";
+import { clientIpOf } from "../risk-schemas";
 import { CodeInput, RedemptionResultSchema } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
 
@@ -19,7 +21,7 @@ const route = createRoute({
   tags: ["Partner"],
   summary: "Redeem one use of a code, exactly once",
   description:
-    "Each code's uses are serialized by its own ledger: under any concurrency a code is never redeemed more often than its policy allows. Send an `Idempotency-Key` so a retried call never takes a second use.",
+    "Each code's uses are serialized by its own ledger: under any concurrency a code is never redeemed more often than its policy allows. Send an `Idempotency-Key` so a retried call never takes a second use. An unknown, another merchant's and a malformed code all answer the same 404 `code_not_found`; too many of those per partner key or per IP lock the key or IP out (429 `rate_limited` with Retry-After), while successful calls never count.",
   security: SECURITY.partner,
   middleware: [requirePartner(), idempotent((c) => `partner:${c.get("partner").partnerId}`)] as const,
   request: { headers: IdempotencyKeyHeader, body: body(RedeemSchema) },
@@ -28,6 +30,7 @@ const route = createRoute({
     ...errorResponses(
       "unauthorized",
       "code_not_found",
+      "rate_limited",
       "code_already_redeemed",
       "code_expired",
       "code_voided",
@@ -39,12 +42,16 @@ const route = createRoute({
 
 export function registerCreateRedemption(app: App) {
   app.openapi(route, async (c) => {
+    const services = c.get("services");
+    const partner = c.get("partner");
     const { code, location } = c.req.valid("json");
-    const { result } = await redeemCode(c.get("services"), partnerRedeemer(c.get("partner")), {
-      code,
-      location,
-      idempotencyKey: c.req.header("idempotency-key") ?? null,
-    });
+    const { result } = await guardedLookup(services, partner, clientIpOf(c.req.raw.headers), () =>
+      redeemCode(services, partnerRedeemer(partner), {
+        code,
+        location,
+        idempotencyKey: c.req.header("idempotency-key") ?? null,
+      }),
+    );
     return c.json(result, 201);
   });
 }

@@ -1,0 +1,3 @@
+export * from "./checkout-gate";
+export * from "./limits";
+export * from "./lookup-gate";
