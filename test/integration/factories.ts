@@ -54,7 +54,43 @@ export interface TestMerchant {
   ownerPassword: string;
 }
 
-export async function createMerchant(): Promise<TestMerchant> {
+/**
+ * Risk limits no test crowd reaches: most suites stand for many buyers with one email and one
+ * IP, which the real defaults would rightly stop. The gates still run on every order and look-up.
+ */
+export const OPEN_RISK_LIMITS = {
+  checkout: {
+    attemptsPerMinute: { perCustomer: 10_000, perIp: 100_000, perDevice: 10_000 },
+    purchaseWindowMinutes: 60,
+    purchases: { perCustomer: 100_000, perIp: 1_000_000, perDevice: 100_000 },
+    skuPurchases: {},
+    unpaidOrders: { perCustomer: 1000, perIp: 100_000, perDevice: 1000 },
+    paymentFailures: {
+      perCustomer: 1000,
+      perIp: 100_000,
+      perDevice: 1000,
+      perCard: 1000,
+      windowMinutes: 1,
+      cooldownMinutes: 1,
+    },
+  },
+  lookups: {
+    failuresPerPartnerKey: 1_000_000,
+    failuresPerIp: 1_000_000,
+    windowMinutes: 1,
+    lockoutMinutes: 1,
+    requestsPerMinutePerPartnerKey: 1_000_000,
+  },
+};
+
+export async function setRiskLimits(merchant: { adminKey: string }, limits: unknown) {
+  const res = await call("PUT", "/v1/admin/risk/limits", { token: merchant.adminKey, json: limits });
+  if (res.status !== 200) throw new Error(`risk limits: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A merchant of its own; `riskLimits: "defaults"` keeps the real default limits instead of open ones. */
+export async function createMerchant(options: { riskLimits?: "defaults" | "open" } = {}): Promise<TestMerchant> {
   const slug = unique("m").toLowerCase();
   const ownerEmail = `${slug}@example.test`;
   const ownerPassword = "correct horse battery staple";
@@ -63,7 +99,14 @@ export async function createMerchant(): Promise<TestMerchant> {
     json: { slug, name: `Merchant ${slug}`, ownerEmail, ownerPassword },
   });
   if (res.status !== 201) throw new Error(`merchant: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.id, slug, adminKey: res.body.adminApiKey, ownerEmail, ownerPassword };
+  const merchant = { id: res.body.id, slug, adminKey: res.body.adminApiKey, ownerEmail, ownerPassword };
+  // Written straight to D1, not through the audited route, so no test finds an entry it did not cause.
+  if (options.riskLimits !== "defaults") {
+    await env.DB.prepare("INSERT INTO risk_limits (merchant_id, limits, updated_at) VALUES (?, ?, ?)")
+      .bind(merchant.id, JSON.stringify(OPEN_RISK_LIMITS), Date.now())
+      .run();
+  }
+  return merchant;
 }
 
 export async function createProduct(

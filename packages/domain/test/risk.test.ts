@@ -70,7 +70,10 @@ describe("checkout gate of one buyer identity", () => {
     state = forgetOrder(state, "o4");
     expect(admitCheckout(state, capped("o5", T0 + 4000)).verdict.ok).toBe(true);
     // o2 lapses at T0 + 1000 + 15 min.
-    const later = admitCheckout(admitCheckout(state, capped("o5", T0 + 4000)).state, capped("o6", T0 + 15 * MIN + 1001));
+    const later = admitCheckout(
+      admitCheckout(state, capped("o5", T0 + 4000)).state,
+      capped("o6", T0 + 15 * MIN + 1001),
+    );
     expect(later.verdict.ok).toBe(true);
   });
 
