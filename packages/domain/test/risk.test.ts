@@ -139,8 +139,8 @@ describe("look-up gate of one partner key or IP", () => {
       verdicts.push(result.verdict);
     }
     expect(verdicts.map((verdict) => verdict.ok)).toEqual([true, true, true, false, false]);
-    expect(verdicts[3]).toEqual({ ok: false, retryAfterMs: 15 * MIN });
-    expect(verdicts[4]).toEqual({ ok: false, retryAfterMs: 15 * MIN - 1 });
+    expect(verdicts[3]).toEqual({ ok: false, retryAfterMs: 15 * MIN, lockedOut: true });
+    expect(verdicts[4]).toEqual({ ok: false, retryAfterMs: 15 * MIN - 1, lockedOut: true });
     expect(admitLookup(state, lookup(T0 + 3 + 15 * MIN)).verdict.ok).toBe(true);
   });
 
@@ -163,6 +163,11 @@ describe("look-up gate of one partner key or IP", () => {
       oks.push(result.verdict.ok);
     }
     expect(oks.filter(Boolean)).toHaveLength(10);
+    expect(admitLookup(state, lookup(T0 + 20, { requestsPerMinute: 10 })).verdict).toEqual({
+      ok: false,
+      retryAfterMs: MIN - 20 - (T0 % MIN),
+      lockedOut: false,
+    });
     expect(state.lockedUntil).toBe(0);
   });
 });

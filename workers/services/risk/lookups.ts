@@ -1,7 +1,24 @@
+import type { LookupAsk } from "@tessera/domain";
 import type { PartnerCaller, ServiceContext } from "../../context";
 import { ApiError } from "../../errors";
 import { hashedKey, rateGate } from "../rate-limits";
 import { riskLimitsOf } from "./limits";
+
+/**
+ * Lockouts this isolate has seen, by gate name, until they end. A lockout only ends with time,
+ * so while one lasts the isolate refuses at once: a guessing storm costs no round trip per guess.
+ */
+const lockouts = new Map<string, number>();
+
+function lockedFor(names: string[], now: number): number {
+  let until = 0;
+  for (const name of names) {
+    const end = lockouts.get(name) ?? 0;
+    if (end > now) until = Math.max(until, end);
+    else if (end) lockouts.delete(name);
+  }
+  return until > now ? until - now : 0;
+}
 
 const locked = (retryAfterMs: number) =>
   new ApiError("rate_limited", "Too many failed look-ups; try again later", {
@@ -25,36 +42,43 @@ export async function guardedLookup<T>(
   if (ctx.config.riskGates === "off") return lookUp();
   const limits = (await riskLimitsOf(ctx, partner.merchantId)).lookups;
   const now = Date.now();
-  const windowMs = limits.windowMinutes * 60_000;
-  const lockoutMs = limits.lockoutMinutes * 60_000;
-  const admitted: { gate: ReturnType<typeof rateGate>; ticket: number }[] = [];
-  const forgive = () => ctx.waitUntil(Promise.all(admitted.map(({ gate, ticket }) => gate.forgiveLookup(ticket))));
-
-  if (clientIp) {
-    const ipGate = rateGate(ctx, await hashedKey(`lookup:${partner.merchantId}:ip`, clientIp));
-    const verdict = await ipGate.admitLookup({
-      now,
-      failureLimit: limits.failuresPerIp,
-      windowMs,
-      lockoutMs,
-      requestsPerMinute: 0,
-    });
-    if (!verdict.ok) throw locked(verdict.retryAfterMs);
-    admitted.push({ gate: ipGate, ticket: verdict.ticket });
-  }
-  const keyGate = rateGate(ctx, `lookup:${partner.merchantId}:key:${partner.keyId}`);
-  const verdict = await keyGate.admitLookup({
+  const ask = (failureLimit: number, requestsPerMinute: number): LookupAsk => ({
     now,
-    failureLimit: limits.failuresPerPartnerKey,
-    windowMs,
-    lockoutMs,
-    requestsPerMinute: limits.requestsPerMinutePerPartnerKey,
+    failureLimit,
+    windowMs: limits.windowMinutes * 60_000,
+    lockoutMs: limits.lockoutMinutes * 60_000,
+    requestsPerMinute,
   });
-  if (!verdict.ok) {
-    forgive();
-    throw locked(verdict.retryAfterMs);
+  const gates = [
+    ...(clientIp
+      ? [{ name: await hashedKey(`lookup:${partner.merchantId}:ip`, clientIp), ask: ask(limits.failuresPerIp, 0) }]
+      : []),
+    {
+      name: `lookup:${partner.merchantId}:key:${partner.keyId}`,
+      ask: ask(limits.failuresPerPartnerKey, limits.requestsPerMinutePerPartnerKey),
+    },
+  ];
+  const known = lockedFor(
+    gates.map((gate) => gate.name),
+    now,
+  );
+  if (known > 0) throw locked(known);
+
+  const admitted: { name: string; ticket: number }[] = [];
+  const forgive = () =>
+    ctx.waitUntil(Promise.all(admitted.map(({ name, ticket }) => rateGate(ctx, name).forgiveLookup(ticket))));
+  for (const gate of gates) {
+    const verdict = await rateGate(ctx, gate.name).admitLookup(gate.ask);
+    if (!verdict.ok) {
+      forgive();
+      if (verdict.lockedOut) {
+        if (lockouts.size >= 10_000) lockouts.clear();
+        lockouts.set(gate.name, now + verdict.retryAfterMs);
+      }
+      throw locked(verdict.retryAfterMs);
+    }
+    admitted.push({ name: gate.name, ticket: verdict.ticket });
   }
-  admitted.push({ gate: keyGate, ticket: verdict.ticket });
   try {
     const result = await lookUp();
     forgive();

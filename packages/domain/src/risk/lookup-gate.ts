@@ -27,7 +27,8 @@ export interface LookupAsk {
   requestsPerMinute: number;
 }
 
-export type LookupVerdict = { ok: true; ticket: number } | { ok: false; retryAfterMs: number };
+/** `lockedOut`: refused by a lockout (which only time ends), not by the calls-per-minute limit. */
+export type LookupVerdict = { ok: true; ticket: number } | { ok: false; retryAfterMs: number; lockedOut: boolean };
 
 const MINUTE = 60_000;
 
@@ -48,16 +49,18 @@ export function admitLookup(current: LookupState, ask: LookupAsk): { state: Look
   const minute = roll(current.minute, now);
   const failures = current.failures.filter((failure) => failure.at > now - ask.windowMs);
   const state = { ...current, minute, failures };
-  if (state.lockedUntil > now) return { state, verdict: { ok: false, retryAfterMs: state.lockedUntil - now } };
+  if (state.lockedUntil > now) {
+    return { state, verdict: { ok: false, retryAfterMs: state.lockedUntil - now, lockedOut: true } };
+  }
   if (ask.requestsPerMinute > 0) {
     const estimate = Math.floor(minute.previous * (1 - (now - minute.start) / MINUTE)) + minute.current;
     if (estimate >= ask.requestsPerMinute) {
-      return { state, verdict: { ok: false, retryAfterMs: minute.start + MINUTE - now } };
+      return { state, verdict: { ok: false, retryAfterMs: minute.start + MINUTE - now, lockedOut: false } };
     }
   }
   if (failures.length >= ask.failureLimit) {
     const lockedUntil = now + ask.lockoutMs;
-    return { state: { ...state, lockedUntil }, verdict: { ok: false, retryAfterMs: ask.lockoutMs } };
+    return { state: { ...state, lockedUntil }, verdict: { ok: false, retryAfterMs: ask.lockoutMs, lockedOut: true } };
   }
   const ticket = state.nextTicket;
   return {
