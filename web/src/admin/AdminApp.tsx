@@ -18,6 +18,7 @@ import { OrdersPage } from "./Orders";
 import { PartnersPage } from "./Partners";
 import { ProductEditorPage } from "./ProductEditor";
 import { RedemptionsPage } from "./Redemptions";
+import { RiskLimitsPage } from "./RiskLimits";
 import { type Capability, can } from "./roles";
 import { SignInPage } from "./SignIn";
 import { StaffPage } from "./Staff";
@@ -263,6 +264,14 @@ export function AdminApp() {
           }
         />
         <Route
+          path="risk/limits"
+          element={
+            <Guard need="risk.limits">
+              <RiskLimitsPage />
+            </Guard>
+          }
+        />
+        <Route
           path="staff"
           element={
             <Guard need="staff.manage">
@@ -336,6 +345,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin/tickets", label: "nav.tickets", need: "tickets.manage" },
   { to: "/admin/partners", label: "nav.partners", need: "partners.manage" },
   { to: "/admin/channels", label: "nav.channels", need: "channels.read" },
+  { to: "/admin/risk/limits", label: "nav.limits", need: "risk.limits" },
   { to: "/admin/staff", label: "nav.staff", need: "staff.manage" },
   { to: "/admin/audit", label: "nav.audit", need: "audit.read" },
 ];
