@@ -147,6 +147,8 @@ export async function startHarness(options: {
   persistDir: string;
   /** Opens workerd's inspector for every Worker, to record CPU profiles. */
   inspect?: boolean;
+  /** Vars set over wrangler.toml's (`RISK_GATES=off` measures the checkout without its risk gates). */
+  vars?: Record<string, string>;
 }): Promise<Harness> {
   const configPath = join(options.sourceDir, "wrangler.toml");
   const config = unstable_readConfig({ config: configPath });
@@ -173,7 +175,7 @@ export async function startHarness(options: {
       ...fromConfig,
       name: config.name ?? "tessera",
       ...moduleOf(options.bundle.path),
-      bindings: { ...vars, ...secrets },
+      bindings: { ...vars, ...secrets, ...options.vars },
       ...own,
     },
     bare: { name: "ref-bare", ...compatibility, ...moduleOf(options.references.bare), ...own },
