@@ -45,14 +45,19 @@ export async function applyPaymentEvent(
     .where(eq(orders.id, payment.orderId))
     .get();
   // The buyer's gates learn the outcome before the provider is answered, so the next checkout
-  // already sees a freed slot or a cool-down.
-  if (order && !duplicate && event.type === "payment.succeeded" && order.status === "paid") {
-    await checkoutPaid(ctx, payment.merchantId, payment.orderId, order);
+  // already sees a freed slot or a cool-down. The payment is applied whatever they answer: a
+  // gate that cannot be reached costs a slot until the reservation lapses, never the webhook.
+  if (order && !duplicate) {
+    const settled =
+      event.type === "payment.succeeded" && order.status === "paid"
+        ? checkoutPaid(ctx, payment.merchantId, payment.orderId, order)
+        : event.type === "payment.failed"
+          ? checkoutPaymentFailed(ctx, payment.merchantId, payment.orderId, order, event.card?.fingerprint ?? null)
+          : null;
+    await settled?.catch((error) =>
+      ctx.log.warn("risk gates not updated", { orderId: payment.orderId, error: String(error) }),
+    );
   }
-  if (order && !duplicate && event.type === "payment.failed") {
-    await checkoutPaymentFailed(ctx, payment.merchantId, payment.orderId, order, event.card?.fingerprint ?? null);
-  }
-
   if (event.type === "payment.succeeded" && order?.status === "paid") {
     // The buyer sees codes at once: fulfil in this invocation after the response, with the
     // queue as the retry path should this attempt not finish.
