@@ -14,6 +14,7 @@ import { settleFlashSales } from "./services/flash-sales";
 
 export { CodeLedger } from "./objects/code-ledger";
 export { RateGate } from "./objects/rate-gate";
+export { RedemptionKeys } from "./objects/redemption-keys";
 export { StockKeeper } from "./objects/stock-keeper";
 export { StockShard } from "./objects/stock-shard";
 export { SupplierBreaker } from "./objects/supplier-breaker";

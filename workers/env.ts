@@ -1,6 +1,8 @@
+import { LEDGER_LAYOUTS } from "@tessera/domain";
 import { z } from "zod";
 import type { CodeLedger } from "./objects/code-ledger";
 import type { RateGate } from "./objects/rate-gate";
+import type { RedemptionKeys } from "./objects/redemption-keys";
 import type { StockKeeper } from "./objects/stock-keeper";
 import type { StockShard } from "./objects/stock-shard";
 import type { SupplierBreaker } from "./objects/supplier-breaker";
@@ -13,6 +15,8 @@ export interface Env {
   /** A flash sale's stock, split over shards named `<saleId>:<index>`. */
   STOCK_SHARD: DurableObjectNamespace<StockShard>;
   RATE_GATE: DurableObjectNamespace<RateGate>;
+  /** The request each redemption Idempotency-Key was first used with, by `<merchantId>:<hash prefix>`. */
+  REDEMPTION_KEYS: DurableObjectNamespace<RedemptionKeys>;
   SUPPLIER_BREAKER: DurableObjectNamespace<SupplierBreaker>;
   EVENTS: Queue;
   CHANNEL_WEBHOOKS: Queue;
@@ -30,6 +34,8 @@ export interface Env {
   /** Where suppliers post their callbacks (`<url>/v1/webhooks/suppliers/…`); without it, orders are polled. */
   PUBLIC_BASE_URL?: string;
   RESERVATION_TTL_SECONDS: string;
+  /** `code` (one CodeLedger per code) or `shard` (a merchant's codes over 256 ledgers); see `ledgerNameFor`. */
+  CODE_LEDGER_LAYOUT?: string;
   /** `off` skips the synchronous risk gates (benchmarks measure their cost); anything else or unset: on. */
   RISK_GATES?: string;
   OPERATOR_API_KEY: string;
@@ -51,7 +57,13 @@ declare global {
     /** Types `exports` from `cloudflare:workers` (used by tests to call the Worker). */
     interface GlobalProps {
       mainModule: typeof import("./edge");
-      durableNamespaces: "CodeLedger" | "StockKeeper" | "RateGate" | "SupplierBreaker" | "StockShard";
+      durableNamespaces:
+        | "CodeLedger"
+        | "StockKeeper"
+        | "RateGate"
+        | "SupplierBreaker"
+        | "StockShard"
+        | "RedemptionKeys";
     }
   }
 }
@@ -65,6 +77,7 @@ const ConfigSchema = z.object({
   webhookPrivateNetwork: z.boolean(),
   publicBaseUrl: z.url().nullable(),
   reservationTtlMs: z.number().int().min(10_000).max(86_400_000),
+  ledgerLayout: z.enum(LEDGER_LAYOUTS),
   riskGates: z.enum(["on", "off"]),
   operatorApiKey: secret(24),
   codeHmacKey: z.string().regex(/^[0-9a-f]{64}$/i, "64 hex characters"),
@@ -102,6 +115,7 @@ export function loadConfig(env: Env): Config {
     webhookPrivateNetwork: env.WEBHOOK_PRIVATE_NETWORK === "allowed",
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
+    ledgerLayout: env.CODE_LEDGER_LAYOUT ?? "code",
     riskGates: env.RISK_GATES ?? "on",
     operatorApiKey: env.OPERATOR_API_KEY,
     codeHmacKey: env.CODE_HMAC_KEY,

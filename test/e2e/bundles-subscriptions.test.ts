@@ -136,7 +136,7 @@ describe("bundles and subscriptions in the browser", () => {
     const consumer = await openSession(browser, { viewport: PHONE });
     const shop = consumer.page;
     await shop.goto(`/s/${merchant.slug}/p/${product.id}`);
-    await expect.poll(() => shop.getByTestId("renewal").textContent()).toContain("每月自动续费");
+    await expect.poll(() => shop.getByTestId("renewal").textContent(), { timeout: 20_000 }).toContain("每月自动续费");
     await shop.getByRole("button", { name: "立即购买" }).click();
     await shop.getByLabel("邮箱").fill(`buyer@${merchant.slug}.example.com`);
     await shop.getByRole("button", { name: /提交订单/ }).click();

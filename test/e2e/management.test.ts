@@ -179,7 +179,7 @@ describe("the owner's back office", () => {
     await expect.poll(() => page.locator(".sku-existing").count()).toBe(2);
     const first = page.locator(".sku-existing").first();
     await first.getByLabel("价格", { exact: true }).fill("88.00");
-    await first.getByRole("button", { name: "保存" }).click();
+    await first.getByRole("button", { name: "保存", exact: true }).click();
     await first.getByText("已保存").waitFor();
     await screenshot(page, "admin-product-edit");
 

@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { decodeRfc4648Base32, normalizeCode, totp } from "@tessera/domain";
 import { SIGNATURE_HEADER, signPayload } from "@tessera/payments";
 import { loadConfig } from "../../workers/env";
+import { codeLedgerOf } from "../../workers/services/code-ledgers";
 import { createVault } from "../../workers/services/vault";
 import { TEST_BINDINGS } from "../worker-bindings";
 
@@ -305,9 +306,14 @@ export async function lookupKeyOf(merchantId: string, code: string): Promise<str
   return createVault(loadConfig(env)).lookupKey(merchantId, normalized);
 }
 
-/** The stub of the CodeLedger that holds a delivered voucher code. */
+/** The stub of the CodeLedger that holds a delivered voucher code, under the configured layout. */
 export async function ledgerOf(merchantId: string, code: string) {
-  return env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(await lookupKeyOf(merchantId, code)));
+  return codeLedgerOf({ env, config: loadConfig(env) }, merchantId, await lookupKeyOf(merchantId, code));
+}
+
+/** A delivered voucher code as its CodeLedger holds it (null when it holds no such code). */
+export async function ledgerViewOf(merchantId: string, code: string) {
+  return (await ledgerOf(merchantId, code)).verify(merchantId, await lookupKeyOf(merchantId, code));
 }
 
 export function stockKeeperOf(skuId: string) {

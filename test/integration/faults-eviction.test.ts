@@ -9,7 +9,9 @@ import {
   deliveredVoucher,
   eventually,
   ledgerOf,
+  ledgerViewOf,
   listAll,
+  lookupKeyOf,
   redeem,
   tally,
   verify,
@@ -63,7 +65,7 @@ describe("a CodeLedger evicted mid-run", () => {
     }
     expect(await ledger.pendingEvents()).toBe(0);
 
-    const view = await ledger.verify(merchant.id);
+    const view = await ledgerViewOf(merchant.id, card.code);
     const rows = await eventually(
       () =>
         d1Rows<{ version: number; uses_remaining: number; n: number }>(
@@ -91,6 +93,7 @@ describe("a CodeLedger evicted mid-run", () => {
     // The same key, straight to the ledger after eviction (bypassing the HTTP idempotency
     // table): the ledger's own record answers with the first redemption.
     const retried = await ledger.redeem({
+      lookupKey: await lookupKeyOf(merchant.id, card.code),
       merchantId: merchant.id,
       partnerId: partner.id,
       idempotencyKey: "evict-1",

@@ -1,14 +1,21 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { type LedgerLayout, ledgerNameFor } from "@tessera/domain";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../workers/env";
 import {
   type ApiResponse,
+  buyAndDeliver,
   call,
   createMerchant,
   createPartner,
+  createProduct,
   d1Rows,
   deliveredVoucher,
   eventually,
-  ledgerOf,
+  ledgerViewOf,
   listAll,
+  lookupKeyOf,
   redeem,
   type TestMerchant,
   tally,
@@ -60,8 +67,7 @@ describe("redemption under concurrency", () => {
     expect(check.status).toBe(200);
     expect(check.body).toMatchObject({ valid: false, status: "redeemed", remainingUses: 0 });
     // The ledger itself agrees, and holds nothing it has not published.
-    const ledger = await ledgerOf(merchant.id, voucher.code);
-    const view = await ledger.verify(merchant.id);
+    const view = await ledgerViewOf(merchant.id, voucher.code);
     expect(view).toMatchObject({ usesTotal: 1, remainingUses: 0, status: "redeemed" });
 
     const codeId = view?.codeId as string;
@@ -86,7 +92,7 @@ describe("redemption under concurrency", () => {
     const check = await verify(partner, card.code);
     expect(check.body).toMatchObject({ valid: false, status: "redeemed", remainingUses: 0 });
 
-    const view = await (await ledgerOf(merchant.id, card.code)).verify(merchant.id);
+    const view = await ledgerViewOf(merchant.id, card.code);
     const listed = await readModelOf(merchant, view?.codeId as string, 5, 6);
     expect(listed.map((r) => r.id).sort()).toEqual(wins.map((res) => res.body.id).sort());
     expect(listed.every((r) => r.status === "completed")).toBe(true);
@@ -95,7 +101,7 @@ describe("redemption under concurrency", () => {
     expect(codeRow).toEqual({ status: "redeemed", uses_total: 5, uses_remaining: 0 });
   });
 
-  it("one Idempotency-Key sent 50 times at once takes exactly one use; every success is the same redemption", async () => {
+  it("one Idempotency-Key sent 50 times at once takes exactly one use; all 50 answer the same redemption, 49 as replays", async () => {
     const merchant = await createMerchant();
     const partner = await createPartner(merchant);
     const card = await deliveredVoucher(merchant, { uses: 5 });
@@ -103,11 +109,10 @@ describe("redemption under concurrency", () => {
 
     const responses = await burst(partner, card.code, 50, key);
 
-    const counts = tally(responses);
-    expect(Object.keys(counts).every((k) => k === "201" || k === "409 idempotency_key_in_use")).toBe(true);
-    expect(counts["201"] ?? 0).toBeGreaterThanOrEqual(1);
-    expect((counts["201"] ?? 0) + (counts["409 idempotency_key_in_use"] ?? 0)).toBe(50);
-    const ids = new Set(responses.filter((res) => res.status === 201).map((res) => res.body.id));
+    // The ledger serializes them: the first redeems, the other 49 find its record and replay it.
+    expect(tally(responses)).toEqual({ "201": 50 });
+    expect(responses.filter((res) => res.headers.get("idempotent-replayed") === "true")).toHaveLength(49);
+    const ids = new Set(responses.map((res) => res.body.id));
     expect(ids.size).toBe(1);
     const [redemptionId] = [...ids];
 
@@ -124,7 +129,7 @@ describe("redemption under concurrency", () => {
     expect(otherBody.body.code).toBe("idempotency_key_reused");
     expect((await verify(partner, card.code)).body.remainingUses).toBe(4);
 
-    const view = await (await ledgerOf(merchant.id, card.code)).verify(merchant.id);
+    const view = await ledgerViewOf(merchant.id, card.code);
     const listed = await readModelOf(merchant, view?.codeId as string, 1, 2);
     expect(listed.map((r) => r.id)).toEqual([redemptionId]);
   });
@@ -150,5 +155,86 @@ describe("redemption under concurrency", () => {
     });
     expect(foreign.status).toBe(404);
     expect((await verify(partner, bystander.code)).body.remainingUses).toBe(1);
+  });
+
+  it("80 codes of one merchant live where the configured layout names their ledger, keyed by lookup key; codes sharing a ledger are redeemed exactly, each on its own uses", async () => {
+    const layout = loadConfig(env).ledgerLayout;
+    const other: LedgerLayout = layout === "code" ? "shard" : "code";
+    const merchant = await createMerchant();
+    const partner = await createPartner(merchant);
+    const product = await createProduct(merchant, "voucher", { uses: 3 });
+    const { order } = await buyAndDeliver(merchant, product.skuId, 80);
+    const codes: string[] = order.deliveries.map((d: { code: string }) => d.code);
+    expect(codes).toHaveLength(80);
+
+    const byLedger = new Map<string, { code: string; lookupKey: string }[]>();
+    for (const code of codes) {
+      const lookupKey = await lookupKeyOf(merchant.id, code);
+      const name = ledgerNameFor(merchant.id, lookupKey, layout);
+      byLedger.set(name, [...(byLedger.get(name) ?? []), { code, lookupKey }]);
+    }
+    const holdings = async (name: string) =>
+      runInDurableObject(env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(name)), (_instance, state) => {
+        const sql = state.storage.sql;
+        const armed = sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'codes'").toArray();
+        return armed.length === 0
+          ? []
+          : sql
+              .exec<{ lookupKey: string }>("SELECT lookupKey FROM codes ORDER BY lookupKey")
+              .toArray()
+              .map((row) => row.lookupKey);
+      });
+    for (const [name, held] of byLedger) {
+      expect(await holdings(name)).toEqual(held.map((h) => h.lookupKey).sort());
+    }
+    // Nothing was stored where the other layout would have looked.
+    const elsewhere = await Promise.all(
+      codes.map(async (code) => ledgerNameFor(merchant.id, await lookupKeyOf(merchant.id, code), other)),
+    );
+    for (const name of new Set(elsewhere)) expect(await holdings(name)).toEqual([]);
+    if (layout === "code") {
+      expect(byLedger.size).toBe(80);
+    } else {
+      // 80 codes over 256 shards: some shards hold several (the chance that none does is 4·10⁻⁶).
+      expect(byLedger.size).toBeLessThan(80);
+    }
+
+    // The two most crowded ledgers' codes, 20 simultaneous redemptions each, all at once.
+    const crowded = [...byLedger.values()]
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 2)
+      .flat()
+      .slice(0, 4);
+    const bursts = await Promise.all(crowded.map(({ code }) => burst(partner, code, 20)));
+    for (const responses of bursts) expect(tally(responses)).toEqual({ "201": 3, "409 code_already_redeemed": 17 });
+    const untouched = codes.filter((code) => !crowded.some((c) => c.code === code));
+    const checks = await Promise.all(untouched.map((code) => verify(partner, code)));
+    expect(checks.every((res) => res.status === 200 && res.body.remainingUses === 3)).toBe(true);
+  });
+
+  it("one Idempotency-Key sent at once with 30 different codes redeems exactly one of them; the other 29 are refused 422 and keep their use", async () => {
+    const merchant = await createMerchant();
+    const partner = await createPartner(merchant);
+    const product = await createProduct(merchant, "voucher", { uses: 1 });
+    const { order } = await buyAndDeliver(merchant, product.skuId, 30);
+    const codes: string[] = order.deliveries.map((d: { code: string }) => d.code);
+    const idempotencyKey = `cross-${crypto.randomUUID()}`;
+
+    const responses = await Promise.all(codes.map((code) => redeem(partner, code, { idempotencyKey })));
+
+    expect(tally(responses)).toEqual({ "201": 1, "422 idempotency_key_reused": 29 });
+    const winner = codes[responses.findIndex((res) => res.status === 201)] as string;
+    const states = await Promise.all(
+      codes.map(async (code) => [code, (await verify(partner, code)).body.remainingUses]),
+    );
+    expect(states.filter(([, left]) => left === 0).map(([code]) => code)).toEqual([winner]);
+    // The winner's key still replays; with any other code it is still refused.
+    const again = await redeem(partner, winner, { idempotencyKey });
+    expect([again.status, again.headers.get("idempotent-replayed")]).toEqual([201, "true"]);
+    const loser = codes.find((code) => code !== winner) as string;
+    expect((await redeem(partner, loser, { idempotencyKey })).body.code).toBe("idempotency_key_reused");
+    // Another partner's same key is its own.
+    const other = await createPartner(merchant);
+    expect((await redeem(other, loser, { idempotencyKey })).status).toBe(201);
   });
 });

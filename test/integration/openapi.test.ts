@@ -15,7 +15,7 @@ const NOT_ANSWERED: Partial<Record<ErrorCode, string>> = {
   method_not_allowed: "Hono routes an unknown method like an unknown path: the app answers 404 not_found",
 };
 
-/** Routes that honour Idempotency-Key (the `idempotent` middleware), as the issue lists them. */
+/** Routes that honour Idempotency-Key (the `idempotent` middleware, or for redemptions the code's ledger), as the issue lists them. */
 const IDEMPOTENT: [Method, string][] = [
   ["post", "/v1/admin/products"],
   ["post", "/v1/admin/skus/{skuId}/stock"],

@@ -26,7 +26,7 @@ import {
   createMerchant,
   createPartner,
   deliveredVoucher,
-  ledgerOf,
+  ledgerViewOf,
   signWebhook,
   stockKeeperOf,
   storedState,
@@ -334,7 +334,7 @@ async function send(route: Route, c: Case): Promise<ApiResponse> {
 async function objectState() {
   return {
     stock: await stockKeeperOf(tenant.ids.skuId as string).levels(),
-    code: await (await ledgerOf(tenant.merchant.id, tenant.code)).verify(tenant.merchant.id),
+    code: await ledgerViewOf(tenant.merchant.id, tenant.code),
   };
 }
 

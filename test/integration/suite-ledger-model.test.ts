@@ -10,8 +10,12 @@ import { assertProperty } from "../support/property";
  * Model-based test of one CodeLedger: random command sequences run against the real object
  * over RPC and against a plain model written from the contract (not from the ledger's code),
  * compared after every command — the answer, the code as verify() shows it, and what the
- * ledger keeps in storage. Evictions between commands throw the instance (and its cached row)
- * away; nothing may change because of them.
+ * ledger keeps in storage. Evictions between commands throw the instance (and its cached rows)
+ * away; nothing may change because of them. Half the sequences drive one code per object (the
+ * `code` layout), half three codes sharing one object (the `shard` layout: their lookup keys
+ * share a prefix), where commands on one code must never change another, an unarmed code in
+ * an armed object answers "not found" without writing, and an Idempotency-Key is the
+ * partner's across the whole object.
  */
 
 const DAY = 86_400_000;
@@ -20,16 +24,20 @@ const FOREIGN = "mer_model_other";
 
 type Partner = "ptn_a" | "ptn_b" | null;
 
+/** Which of the object's codes a command names (taken modulo the number of codes). */
+type Slot = { slot: number };
+
 type Command =
-  | { kind: "arm"; uses: number; validDays: number | null }
-  | { kind: "verify"; foreign: boolean }
-  | { kind: "redeem"; foreign: boolean; partner: Partner; key: string | null; location: string | null }
+  | ({ kind: "arm"; uses: number; validDays: number | null } & Slot)
+  | ({ kind: "verify"; foreign: boolean } & Slot)
+  | ({ kind: "redeem"; foreign: boolean; partner: Partner; key: string | null; location: string | null } & Slot)
   | { kind: "reverse"; foreign: boolean; partner: Partner; target: number | "unknown" }
-  | { kind: "void"; foreign: boolean }
+  | ({ kind: "void"; foreign: boolean } & Slot)
   | { kind: "advance"; ms: number }
   | { kind: "evict" };
 
 const partnerArb = fc.constantFrom<Partner>("ptn_a", "ptn_b", null);
+const slotArb = fc.nat(2);
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
     weight: 2,
@@ -37,9 +45,13 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant("arm" as const),
       uses: fc.constantFrom(1, 2, 3, 5),
       validDays: fc.constantFrom(null, 1, 30),
+      slot: slotArb,
     }),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("verify" as const), foreign: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("verify" as const), foreign: fc.boolean(), slot: slotArb }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -48,6 +60,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       partner: partnerArb,
       key: fc.constantFrom(null, "k1", "k2"),
       location: fc.constantFrom(null, "s1", "s2"),
+      slot: slotArb,
     }),
   },
   {
@@ -59,7 +72,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       target: fc.oneof({ weight: 5, arbitrary: fc.nat(20) }, { weight: 1, arbitrary: fc.constant("unknown" as const) }),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("void" as const), foreign: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("void" as const), foreign: fc.boolean(), slot: slotArb }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -70,21 +86,29 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: "evict" as const }) },
 );
 
-/** Most sequences arm the code first (as fulfilment does); some probe an unarmed ledger for a while. */
-const sequenceArb = fc
-  .tuple(
-    fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
-    fc.record({
-      kind: fc.constant("arm" as const),
-      uses: fc.constantFrom(1, 2, 3, 5),
-      validDays: fc.constantFrom(null, 1, 30),
-    }),
-    fc.array(commandArb, { minLength: 20, maxLength: 60, size: "max" }),
-  )
-  .map(([armFirst, arm, rest]): Command[] => (armFirst ? [arm, ...rest] : rest));
+/**
+ * One code per object or three in one shard. Most sequences arm a code first (as fulfilment
+ * does); some probe an unarmed ledger for a while.
+ */
+const sequenceArb = fc.record({
+  codes: fc.constantFrom(1, 3),
+  commands: fc
+    .tuple(
+      fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      fc.record({
+        kind: fc.constant("arm" as const),
+        uses: fc.constantFrom(1, 2, 3, 5),
+        validDays: fc.constantFrom(null, 1, 30),
+        slot: fc.constant(0),
+      }),
+      fc.array(commandArb, { minLength: 20, maxLength: 60, size: "max" }),
+    )
+    .map(([armFirst, arm, rest]): Command[] => (armFirst ? [arm, ...rest] : rest)),
+});
 
 interface ModelRedemption {
   id: string;
+  slot: number;
   partner: Partner;
   scope: string | null;
   requestHash: string;
@@ -93,32 +117,38 @@ interface ModelRedemption {
   answer: RedemptionView;
 }
 
+interface ModelCode {
+  usesTotal: number;
+  remaining: number;
+  expiresAt: number | null;
+  voidedAt: number | null;
+  version: number;
+}
+
 interface Model {
-  code: null | {
-    usesTotal: number;
-    remaining: number;
-    expiresAt: number | null;
-    voidedAt: number | null;
-    version: number;
-  };
+  /** One entry per code the object may hold; null until armed. */
+  codes: (ModelCode | null)[];
+  lookupKeys: string[];
   redemptions: ModelRedemption[];
+  /** Refusals answered under a key, which the same key and request get again. */
+  refusals: { scope: string; slot: number; requestHash: string; error: string }[];
   now: number;
 }
 
-const CODE_ID = "cod_model";
+const codeIdOf = (slot: number) => `cod_model_${slot}`;
 const SKU_ID = "sku_model";
 const PRODUCT = "Model product";
 
-function status(code: NonNullable<Model["code"]>, now: number): CodeView["status"] {
+function status(code: ModelCode, now: number): CodeView["status"] {
   if (code.voidedAt !== null) return "voided";
   if (code.remaining <= 0) return "redeemed";
   if (code.expiresAt !== null && now >= code.expiresAt) return "expired";
   return "active";
 }
 
-function viewOf(code: NonNullable<Model["code"]>, now: number): CodeView {
+function viewOf(code: ModelCode, slot: number, now: number): CodeView {
   return {
-    codeId: CODE_ID,
+    codeId: codeIdOf(slot),
     skuId: SKU_ID,
     productName: PRODUCT,
     status: status(code, now),
@@ -146,15 +176,16 @@ async function step(
   ledger: DurableObjectStub<CodeLedger>,
   model: Model,
   command: Command,
-  lookupKey: string,
   issuedAt: number,
 ): Promise<string> {
   const now = model.now;
+  const slot = "slot" in command ? command.slot % model.codes.length : 0;
+  const lookupKey = model.lookupKeys[slot] as string;
   switch (command.kind) {
     case "arm": {
       const real = await ledger.arm({
         lookupKey,
-        codeId: CODE_ID,
+        codeId: codeIdOf(slot),
         merchantId: MERCHANT,
         skuId: SKU_ID,
         orderId: "ord_model",
@@ -163,26 +194,29 @@ async function step(
         issuedAt,
       });
       // A repeated arm keeps the first policy and state.
-      const first = model.code === null;
-      model.code ??= {
+      const first = model.codes[slot] === null;
+      const code = model.codes[slot] ?? {
         usesTotal: command.uses,
         remaining: command.uses,
         expiresAt: command.validDays === null ? null : issuedAt + command.validDays * DAY,
         voidedAt: null,
         version: 1,
       };
+      model.codes[slot] = code;
       // arm() answers with the wall clock's view; the model's clock only ever runs ahead of it.
-      expect(real).toEqual(viewOf(model.code, issuedAt));
+      expect(real).toEqual(viewOf(code, slot, issuedAt));
       return first ? "arm" : "arm again";
     }
     case "verify": {
-      const real = await ledger.verify(command.foreign ? FOREIGN : MERCHANT, now);
-      expect(real).toEqual(command.foreign || !model.code ? null : viewOf(model.code, now));
+      const real = await ledger.verify(command.foreign ? FOREIGN : MERCHANT, lookupKey, now);
+      const code = model.codes[slot];
+      expect(real).toEqual(command.foreign || !code ? null : viewOf(code, slot, now));
       return real ? `verify ${real.status}` : "verify null";
     }
     case "redeem": {
-      const requestHash = JSON.stringify(["code", command.location]);
+      const requestHash = JSON.stringify([`code-${slot}`, command.location]);
       const real = await ledger.redeem({
+        lookupKey,
         merchantId: command.foreign ? FOREIGN : MERCHANT,
         partnerId: command.partner,
         ...(command.partner === null ? { actor: "staff:model" } : {}),
@@ -191,14 +225,25 @@ async function step(
         location: command.location,
         now,
       });
-      const code = model.code;
+      const code = model.codes[slot];
       if (command.foreign || !code) {
         expect(real).toEqual({ ok: false, error: "code_not_found" });
         return "redeem code_not_found";
       }
       const scope = scopeOf(command.partner, command.key);
+      // A key is the partner's in the whole object: first used on another code, it is refused.
+      const refused = scope === null ? undefined : model.refusals.find((r) => r.scope === scope);
+      if (refused) {
+        expect(real).toEqual(
+          refused.requestHash === requestHash
+            ? { ok: false, error: refused.error, replayed: true }
+            : { ok: false, error: "idempotency_key_reused" },
+        );
+        return refused.requestHash === requestHash ? "redeem refusal replayed" : "redeem idempotency_key_reused";
+      }
       const prior = scope === null ? undefined : model.redemptions.find((r) => r.scope === scope);
       if (prior) {
+        if (prior.slot !== slot) outcomeNotes.add("redeem key reused on another code");
         expect(real).toEqual(
           prior.requestHash === requestHash
             ? { ok: true, replayed: true, redemption: prior.answer }
@@ -213,7 +258,8 @@ async function step(
         active: null,
       }[status(code, now)];
       if (refusal) {
-        expect(real).toEqual({ ok: false, error: refusal });
+        expect(real).toEqual({ ok: false, error: refusal, replayed: false });
+        if (scope !== null) model.refusals.push({ scope, slot, requestHash, error: refusal });
         return `redeem ${refusal}`;
       }
       code.remaining -= 1;
@@ -221,12 +267,18 @@ async function step(
       expect(real).toMatchObject({ ok: true, replayed: false });
       if (!real.ok || !("redemption" in real)) throw new Error("unreachable");
       const { redemption } = real;
-      expect(redemption).toEqual({ id: redemption.id, codeId: CODE_ID, createdAt: now, code: viewOf(code, now) });
+      expect(redemption).toEqual({
+        id: redemption.id,
+        codeId: codeIdOf(slot),
+        createdAt: now,
+        code: viewOf(code, slot, now),
+      });
       expect(model.redemptions.some((r) => r.id === redemption.id)).toBe(false);
       // The id says which ledger holds it, so a reversal finds its way back here.
       expect(lookupKeyOfRedemption(redemption.id)).toBe(lookupKey);
       model.redemptions.push({
         id: redemption.id,
+        slot,
         partner: command.partner,
         scope,
         requestHash,
@@ -243,7 +295,8 @@ async function step(
       // An unknown id still points at this ledger, so the ledger itself must say "not found".
       const redemptionId = target?.id ?? newRedemptionId(lookupKey, now);
       const real = await ledger.reverse(command.foreign ? FOREIGN : MERCHANT, redemptionId, command.partner, now);
-      const code = model.code;
+      const targetSlot = target?.slot ?? 0;
+      const code = model.codes[targetSlot];
       // A partner reverses only its own; staff (no partner) any of the merchant's.
       const mine = target && (command.partner === null || target.partner === command.partner);
       if (command.foreign || !code || !target || !mine) {
@@ -257,12 +310,12 @@ async function step(
       target.reversed = true;
       code.remaining = Math.min(code.usesTotal, code.remaining + 1);
       code.version += 1;
-      expect(real).toEqual({ ok: true, redemptionId, reversedAt: now, code: viewOf(code, now) });
+      expect(real).toEqual({ ok: true, redemptionId, reversedAt: now, code: viewOf(code, targetSlot, now) });
       return "reverse ok";
     }
     case "void": {
-      const real = await ledger.void(command.foreign ? FOREIGN : MERCHANT, now);
-      const code = model.code;
+      const real = await ledger.void(command.foreign ? FOREIGN : MERCHANT, lookupKey, now);
+      const code = model.codes[slot];
       if (command.foreign || !code) {
         expect(real).toEqual({ ok: false, error: "not_found" });
         return "void not_found";
@@ -271,7 +324,7 @@ async function step(
         code.voidedAt = now;
         code.version += 1;
       }
-      expect(real).toEqual({ ok: true, voidedAt: code.voidedAt, code: viewOf(code, now) });
+      expect(real).toEqual({ ok: true, voidedAt: code.voidedAt, code: viewOf(code, slot, now) });
       return "void";
     }
     case "advance":
@@ -293,57 +346,94 @@ function stored(ledger: DurableObjectStub<CodeLedger>) {
       .toArray()
       .map((row) => row.name)
       .sort();
-    if (!tables.includes("code")) return { tables, code: null, redemptions: [] };
-    const code = sql
+    if (!tables.includes("codes")) return { tables, codes: [], redemptions: [], refusals: [] };
+    const codes = sql
       .exec<{
+        lookupKey: string;
         usesTotal: number;
         usesRemaining: number;
         expiresAt: number | null;
         voidedAt: number | null;
         version: number;
-      }>("SELECT usesTotal, usesRemaining, expiresAt, voidedAt, version FROM code")
-      .one();
+      }>("SELECT lookupKey, usesTotal, usesRemaining, expiresAt, voidedAt, version FROM codes ORDER BY lookupKey")
+      .toArray()
+      .map((row) => ({ ...row }));
     const redemptions = sql
-      .exec<{ id: string; partnerId: string | null; reversed: number }>(
-        "SELECT id, partnerId, reversedAt IS NOT NULL AS reversed FROM redemptions ORDER BY id",
+      .exec<{ id: string; lookupKey: string; partnerId: string | null; reversed: number }>(
+        "SELECT id, lookupKey, partnerId, reversedAt IS NOT NULL AS reversed FROM redemptions ORDER BY id",
       )
       .toArray()
-      .map((row) => ({ id: row.id, partnerId: row.partnerId, reversed: row.reversed === 1 }));
-    return { tables, code: { ...code }, redemptions };
+      .map((row) => ({ id: row.id, lookupKey: row.lookupKey, partnerId: row.partnerId, reversed: row.reversed === 1 }));
+    const refusals = sql
+      .exec<{ idempotencyKey: string; lookupKey: string; error: string }>(
+        "SELECT idempotencyKey, lookupKey, error FROM refusals ORDER BY idempotencyKey",
+      )
+      .toArray()
+      .map((row) => ({ ...row }));
+    return { tables, codes, redemptions, refusals };
   });
 }
 
 function expectedStorage(model: Model) {
-  if (!model.code) return { tables: [], code: null, redemptions: [] };
-  const { usesTotal, remaining, expiresAt, voidedAt, version } = model.code;
+  const armed = model.codes.flatMap((code, slot) =>
+    code ? [{ code, lookupKey: model.lookupKeys[slot] as string }] : [],
+  );
+  // Nothing is written before the first arm, whatever was asked of the object.
+  if (armed.length === 0) return { tables: [], codes: [], redemptions: [], refusals: [] };
   return {
-    tables: expect.arrayContaining(["code", "redemptions", "outbox"]),
-    code: { usesTotal, usesRemaining: remaining, expiresAt, voidedAt, version },
+    tables: expect.arrayContaining(["codes", "redemptions", "refusals", "outbox"]),
+    refusals: model.refusals
+      .map((r) => ({ idempotencyKey: r.scope, lookupKey: model.lookupKeys[r.slot], error: r.error }))
+      .sort((a, b) => (a.idempotencyKey < b.idempotencyKey ? -1 : 1)),
+    codes: armed
+      .map(({ code, lookupKey }) => ({
+        lookupKey,
+        usesTotal: code.usesTotal,
+        usesRemaining: code.remaining,
+        expiresAt: code.expiresAt,
+        voidedAt: code.voidedAt,
+        version: code.version,
+      }))
+      .sort((a, b) => (a.lookupKey < b.lookupKey ? -1 : 1)),
     redemptions: model.redemptions
-      .map((r) => ({ id: r.id, partnerId: r.partner, reversed: r.reversed }))
+      .map((r) => ({ id: r.id, lookupKey: model.lookupKeys[r.slot], partnerId: r.partner, reversed: r.reversed }))
       .sort((a, b) => (a.id < b.id ? -1 : 1)),
   };
 }
 
+/** Outcomes worth knowing were reached that `step` does not return as its own name. */
+const outcomeNotes = new Set<string>();
+
+const randomHex = (bytes: number) =>
+  Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+
 describe("CodeLedger against its model", () => {
-  it("50 random sequences of 20 to 61 commands (arm, verify, redeem with and without keys, reverse own / foreign / unknown, void, clock, evict) match the model after every command", async () => {
+  it("60 random sequences of 20 to 61 commands (arm, verify, redeem with and without keys, reverse own / foreign / unknown, void, clock, evict) on one code or three codes of a shard match the model after every command", async () => {
     let commandsRun = 0;
     let redemptionsTaken = 0;
     const outcomes: Record<string, number> = {};
+    const layouts = new Set<number>();
     await assertProperty(
       "CodeLedger model",
-      fc.asyncProperty(sequenceArb, async (commands) => {
-        const lookupKey = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-          b.toString(16).padStart(2, "0"),
-        ).join("");
-        const ledger = env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(`model-${lookupKey}`));
+      fc.asyncProperty(sequenceArb, async ({ codes, commands }) => {
+        // A shard's codes share the prefix of their lookup keys, as `ledgerNameFor` groups them.
+        const prefix = randomHex(1);
+        const lookupKeys = Array.from({ length: codes }, () => `${prefix}${randomHex(15)}`);
+        const ledger = env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(`model-${randomHex(16)}`));
         const issuedAt = Date.now();
-        const model: Model = { code: null, redemptions: [], now: issuedAt };
+        const model: Model = {
+          codes: lookupKeys.map(() => null),
+          lookupKeys,
+          redemptions: [],
+          refusals: [],
+          now: issuedAt,
+        };
+        layouts.add(codes);
         const trace: string[] = [];
         try {
           for (const command of commands) {
             trace.push(JSON.stringify(command));
-            const outcome = await step(ledger, model, command, lookupKey, issuedAt);
+            const outcome = await step(ledger, model, command, issuedAt);
             outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
             expect(await stored(ledger)).toEqual(expectedStorage(model));
             commandsRun++;
@@ -355,7 +445,7 @@ describe("CodeLedger against its model", () => {
         }
         redemptionsTaken += model.redemptions.length;
       }),
-      { numRuns: 50 },
+      { numRuns: 60 },
     );
     // The runs did real work, not fifty empty ledgers.
     console.info(
@@ -363,6 +453,8 @@ describe("CodeLedger against its model", () => {
       JSON.stringify(outcomes),
     );
     expect(commandsRun).toBeGreaterThan(1_000);
+    expect([...layouts].sort()).toEqual([1, 3]);
+    expect([...outcomeNotes]).toEqual(["redeem key reused on another code"]);
     expect(redemptionsTaken).toBeGreaterThan(50);
     // Every branch of the contract was reached at least once.
     expect(Object.keys(outcomes)).toEqual(
@@ -372,6 +464,7 @@ describe("CodeLedger against its model", () => {
         "verify expired",
         "redeem ok",
         "redeem replayed",
+        "redeem refusal replayed",
         "redeem idempotency_key_reused",
         "redeem code_already_redeemed",
         "redeem code_expired",

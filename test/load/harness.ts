@@ -147,7 +147,7 @@ export async function startHarness(options: {
   persistDir: string;
   /** Opens workerd's inspector for every Worker, to record CPU profiles. */
   inspect?: boolean;
-  /** Vars set over wrangler.toml's (`RISK_GATES=off` measures the checkout without its risk gates). */
+  /** `[vars]` to set over wrangler.toml's (`CODE_LEDGER_LAYOUT`, `RISK_GATES=off` to measure without the risk gates). */
   vars?: Record<string, string>;
 }): Promise<Harness> {
   const configPath = join(options.sourceDir, "wrangler.toml");
@@ -175,7 +175,7 @@ export async function startHarness(options: {
       ...fromConfig,
       name: config.name ?? "tessera",
       ...moduleOf(options.bundle.path),
-      bindings: { ...vars, ...secrets, ...options.vars },
+      bindings: { ...vars, ...options.vars, ...secrets },
       ...own,
     },
     bare: { name: "ref-bare", ...compatibility, ...moduleOf(options.references.bare), ...own },

@@ -53,7 +53,14 @@ export interface Report {
     wrangler: string;
   };
   git: { commit: string; dirty: boolean };
-  options: { durationMs: number; warmupMs: number; concurrency: number; codes: number; importLines: number };
+  options: {
+    durationMs: number;
+    warmupMs: number;
+    concurrency: number;
+    codes: number;
+    importLines: number;
+    ledgerLayout?: string | null;
+  };
   bundle: { bytes: number; gzipBytes: number };
   startup: { miniflareReadyMs: number; firstRequestMs: number; secondRequestMs: number } & StartupProfile;
   fixture: { setupMs: number; drainMs: number; codes: number; products: number };

@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     profile: { type: "string" },
     "quiet-wait": { type: "string", default: "5" },
     at: { type: "string" },
+    "ledger-layout": { type: "string" },
     keep: { type: "boolean", default: false },
     "risk-gates": { type: "string", default: "on" },
     help: { type: "boolean", short: "h", default: false },
@@ -60,6 +61,7 @@ if (args.help) {
   --at <git-ref>       measure that commit (extracted with git archive) instead of the working tree
   --quiet-wait <s>     before each scenario, wait up to this long for other processes to use < 25% CPU (default 5)
   --profile <id>       record a CPU profile of the Worker serving scenario <id> (slows it down)
+  --ledger-layout <l>  CODE_LEDGER_LAYOUT for the run: code or shard (default: wrangler.toml's)
   --keep               keep the temporary build and state directory
   --risk-gates <on|off> run with the synchronous risk gates (default on) or without (RISK_GATES=off)`);
   process.exit(0);
@@ -597,14 +599,17 @@ async function main() {
     log("profiling the Worker's start-up (wrangler check startup)…");
     const startupProfile = profileStartup(sourceDir, bundle, join(work, "startup"));
 
-    log("starting workerd through Miniflare…");
+    log(`starting workerd through Miniflare (CODE_LEDGER_LAYOUT ${args["ledger-layout"] ?? "from wrangler.toml"})…`);
     harness = await startHarness({
       sourceDir,
       bundle,
       references,
       persistDir: join(work, "state"),
       inspect: Boolean(args.profile),
-      vars: { RISK_GATES: args["risk-gates"] as string },
+      vars: {
+        RISK_GATES: args["risk-gates"] as string,
+        ...(args["ledger-layout"] ? { CODE_LEDGER_LAYOUT: args["ledger-layout"] } : {}),
+      },
     });
     log(`risk gates ${args["risk-gates"]}`);
     const api = new Api(harness.urls.tessera);
@@ -701,6 +706,7 @@ async function main() {
         concurrency,
         codes: fixture.codes.length,
         importLines: Number(args["import-lines"]),
+        ledgerLayout: args["ledger-layout"] ?? null,
       },
       bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes },
       startup: {

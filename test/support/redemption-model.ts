@@ -43,6 +43,9 @@ const same = (a: CodeAnswer, b: CodeAnswer) =>
 const replayable = (answer: CodeAnswer) =>
   (answer.status >= 200 && answer.status < 300) || [404, 409, 422].includes(answer.status);
 
+/** An unknown (or foreign) code is answered afresh under its key, without the replay header: keeping it would let guesses create storage. */
+const afresh = (answer: CodeAnswer) => answer.status === 404;
+
 export function codeModel(uses: number): SequentialModel<CodeState, CodeCall, CodeAnswer> {
   return {
     init: { total: uses, remaining: uses, redemptions: {}, keys: {} },
@@ -85,6 +88,7 @@ function redeemStep(
       if (first.location !== location) {
         return answer.status === 422 && answer.code === "idempotency_key_reused" ? state : null;
       }
+      if (afresh(first.answer)) return !answer.replayed && same(answer, first.answer) ? state : null;
       return answer.replayed === true && same(answer, first.answer) ? state : null;
     }
   }

@@ -19,6 +19,21 @@ function isReplayable(status: number): boolean {
 }
 
 /**
+ * The request's `Idempotency-Key`, or null without one; a malformed key is refused (400). For
+ * routes whose own Durable Object keeps the key and the answer (redemptions), instead of `idempotent()`.
+ */
+export function idempotencyKeyOf(c: AppContext): string | null {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return null;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new ApiError("validation_failed", "Idempotency-Key must be 1–255 visible ASCII characters", {
+      errors: [{ path: "header.Idempotency-Key", message: "invalid format" }],
+    });
+  }
+  return key;
+}
+
+/**
  * Stripe's `Idempotency-Key` semantics: the first request with a key claims it and its answer
  * is kept; the same key with the same method, path and body gets that answer again (marked
  * `Idempotent-Replayed: true`); with anything else, 422 `idempotency_key_reused`; while the
@@ -26,13 +41,8 @@ function isReplayable(status: number): boolean {
  */
 export function idempotent(scopeOf: (c: AppContext) => string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const key = c.req.header("idempotency-key");
-    if (key === undefined) return next();
-    if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
-      throw new ApiError("validation_failed", "Idempotency-Key must be 1–255 visible ASCII characters", {
-        errors: [{ path: "header.Idempotency-Key", message: "invalid format" }],
-      });
-    }
+    const key = idempotencyKeyOf(c);
+    if (key === null) return next();
     const { db, vault } = c.get("services");
     const scope = scopeOf(c);
     const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);

@@ -35,6 +35,7 @@ export interface CodeView {
 }
 
 export interface RedeemInput {
+  lookupKey: string;
   merchantId: string;
   partnerId: string | null;
   /** Who redeems at the manual redemption desk (`staff:…`, `key:…`); a partner is `partner:<partnerId>`. */
@@ -53,10 +54,13 @@ export interface RedemptionView {
   code: CodeView;
 }
 
+export type RedeemRefusal = "code_already_redeemed" | "code_expired" | "code_voided";
+
 export type RedeemOutcome =
   | { ok: true; replayed: boolean; redemption: RedemptionView }
-  | { ok: false; error: "code_not_found" | "code_already_redeemed" | "code_expired" | "code_voided" }
-  | { ok: false; error: "idempotency_key_reused" };
+  /** `replayed`: the refusal the same Idempotency-Key and request got the first time. */
+  | { ok: false; error: RedeemRefusal; replayed: boolean }
+  | { ok: false; error: "code_not_found" | "idempotency_key_reused" };
 
 export type ReverseOutcome =
   | { ok: true; redemptionId: string; reversedAt: number; code: CodeView }
@@ -77,27 +81,39 @@ interface CodeRow extends CodeState {
 }
 
 const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS code (
-     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-     codeId TEXT NOT NULL, lookupKey TEXT NOT NULL, merchantId TEXT NOT NULL, skuId TEXT NOT NULL,
+  `CREATE TABLE IF NOT EXISTS codes (
+     lookupKey TEXT PRIMARY KEY, codeId TEXT NOT NULL, merchantId TEXT NOT NULL, skuId TEXT NOT NULL,
      orderId TEXT NOT NULL, productName TEXT NOT NULL, usesTotal INTEGER NOT NULL,
      usesRemaining INTEGER NOT NULL, issuedAt INTEGER NOT NULL, expiresAt INTEGER,
-     voidedAt INTEGER, version INTEGER NOT NULL)`,
+     voidedAt INTEGER, version INTEGER NOT NULL) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS redemptions (
-     id TEXT PRIMARY KEY, partnerId TEXT, idempotencyKey TEXT UNIQUE, requestHash TEXT NOT NULL,
-     location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER, response TEXT NOT NULL, actor TEXT)`,
+     id TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, partnerId TEXT, idempotencyKey TEXT UNIQUE,
+     requestHash TEXT NOT NULL, location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER,
+     response TEXT NOT NULL, actor TEXT)`,
+  // A refusal answered under an Idempotency-Key, so the same key and request get it again.
+  `CREATE TABLE IF NOT EXISTS refusals (
+     idempotencyKey TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, requestHash TEXT NOT NULL,
+     error TEXT NOT NULL, createdAt INTEGER NOT NULL) WITHOUT ROWID`,
 ];
 
+/** Rows kept in memory per object; a shard of a large merchant holds more codes than are hot. */
+const CACHED_CODES = 512;
+
 /**
- * One object per issued code: the only place a code's uses change. Every method reads and
- * writes in one synchronous step, so concurrent calls are applied one after another and a
- * code is never redeemed more often than its policy allows. An object for a code that was
- * never armed answers "not found" without creating any storage, so guessing costs nothing.
+ * The only place a code's uses change. One object holds one code or many (see `ledgerNameFor`:
+ * one per code, or a merchant's codes sharded by a prefix of their lookup key), each in a row
+ * keyed by its lookup key. Every method reads and writes in one synchronous step, so
+ * concurrent calls are applied one after another and a code is never redeemed more often than
+ * its policy allows. An object no code was ever armed in answers "not found" without creating
+ * any storage, and an unknown code in an armed object only reads, so guessing costs nothing.
  */
 export class CodeLedger extends DurableObject<Env> {
   readonly #sql: SqlStorage;
   readonly #outbox: Outbox;
-  #row: CodeRow | null | undefined;
+  /** Whether this object's tables exist; only `arm` creates them, so a cached answer stays true. */
+  #armed: boolean | undefined;
+  /** Armed codes already read, most recently used last. Unknown keys are never cached. */
+  readonly #rows = new Map<string, CodeRow>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -107,17 +123,18 @@ export class CodeLedger extends DurableObject<Env> {
 
   /** Arms the ledger with its code and policy; a repeated call returns the first call's state. */
   arm(input: ArmInput): CodeView {
-    const existing = this.#load();
+    const existing = this.#load(input.lookupKey);
     if (existing) return view(existing, Date.now());
     this.ctx.storage.transactionSync(() => {
       for (const statement of SCHEMA) this.#sql.exec(statement);
       Outbox.createTable(this.#sql);
+      this.#armed = true;
       const expiresAt = expiryOf(input.policy, input.issuedAt);
       this.#sql.exec(
-        `INSERT INTO code (singleton, codeId, lookupKey, merchantId, skuId, orderId, productName, usesTotal,
-           usesRemaining, issuedAt, expiresAt, voidedAt, version) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)`,
-        input.codeId,
+        `INSERT INTO codes (lookupKey, codeId, merchantId, skuId, orderId, productName, usesTotal,
+           usesRemaining, issuedAt, expiresAt, voidedAt, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)`,
         input.lookupKey,
+        input.codeId,
         input.merchantId,
         input.skuId,
         input.orderId,
@@ -127,39 +144,55 @@ export class CodeLedger extends DurableObject<Env> {
         input.issuedAt,
         expiresAt,
       );
-      this.#row = undefined;
-      const row = this.#mustLoad();
+      const row = this.#mustLoad(input.lookupKey);
       this.#outbox.add({ type: "code.armed", merchantId: input.merchantId, data: snapshot(row) });
     });
     this.#outbox.afterWrite();
-    return view(this.#mustLoad(), Date.now());
+    return view(this.#mustLoad(input.lookupKey), Date.now());
   }
 
   /** The code as its merchant's partners may see it; null for unknown and foreign codes alike. */
-  verify(merchantId: string, now: number = Date.now()): CodeView | null {
-    const row = this.#load();
+  verify(merchantId: string, lookupKey: string, now: number = Date.now()): CodeView | null {
+    const row = this.#load(lookupKey);
     if (!row || row.merchantId !== merchantId) return null;
     return view(row, now);
   }
 
   redeem(input: RedeemInput): RedeemOutcome {
     const now = input.now ?? Date.now();
-    const row = this.#load();
+    const row = this.#load(input.lookupKey);
     if (!row || row.merchantId !== input.merchantId) return { ok: false, error: "code_not_found" };
-    if (input.idempotencyKey !== null) {
+    const scope = input.idempotencyKey === null ? null : idempotencyScope(input, input.idempotencyKey);
+    if (scope !== null) {
+      // Keys are unique in the whole object: under the sharded layout a key first used on
+      // another code of the same shard is refused here too (its request hash names that code).
       const prior = this.#sql
-        .exec<{ requestHash: string; response: string }>(
-          "SELECT requestHash, response FROM redemptions WHERE idempotencyKey = ?",
-          idempotencyScope(input, input.idempotencyKey),
+        .exec<{ requestHash: string; response: string | null; error: RedeemRefusal | null }>(
+          `SELECT requestHash, response, NULL AS error FROM redemptions WHERE idempotencyKey = ?1
+           UNION ALL SELECT requestHash, NULL, error FROM refusals WHERE idempotencyKey = ?1`,
+          scope,
         )
         .toArray()[0];
       if (prior) {
         if (prior.requestHash !== input.requestHash) return { ok: false, error: "idempotency_key_reused" };
-        return { ok: true, replayed: true, redemption: JSON.parse(prior.response) as RedemptionView };
+        if (prior.error !== null) return { ok: false, error: prior.error, replayed: true };
+        return { ok: true, replayed: true, redemption: JSON.parse(prior.response ?? "null") as RedemptionView };
       }
     }
     const refusal = refuseRedemption(row, now);
-    if (refusal) return { ok: false, error: refusal };
+    if (refusal) {
+      if (scope !== null) {
+        this.#sql.exec(
+          "INSERT INTO refusals (idempotencyKey, lookupKey, requestHash, error, createdAt) VALUES (?, ?, ?, ?, ?)",
+          scope,
+          row.lookupKey,
+          input.requestHash,
+          refusal,
+          now,
+        );
+      }
+      return { ok: false, error: refusal, replayed: false };
+    }
 
     const next = { ...row, ...afterRedemption(row), version: row.version + 1 };
     const actor = actorOf(input);
@@ -171,14 +204,16 @@ export class CodeLedger extends DurableObject<Env> {
     };
     this.ctx.storage.transactionSync(() => {
       this.#sql.exec(
-        "UPDATE code SET usesRemaining = ?, version = ? WHERE singleton = 1",
+        "UPDATE codes SET usesRemaining = ?, version = ? WHERE lookupKey = ?",
         next.usesRemaining,
         next.version,
+        row.lookupKey,
       );
       this.#sql.exec(
-        `INSERT INTO redemptions (id, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt, response, actor)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+        `INSERT INTO redemptions (id, lookupKey, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt, response, actor)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
         redemption.id,
+        row.lookupKey,
         input.partnerId,
         input.idempotencyKey === null ? null : idempotencyScope(input, input.idempotencyKey),
         input.requestHash,
@@ -200,14 +235,15 @@ export class CodeLedger extends DurableObject<Env> {
         },
       });
     });
-    this.#row = next;
+    this.#remember(next);
     this.#outbox.afterWrite();
     return { ok: true, replayed: false, redemption };
   }
 
   /**
-   * Gives back the use a redemption took. A partner may reverse only its own redemptions;
-   * `partnerId` null is the merchant's staff, who may reverse any of the merchant's.
+   * Gives back the use a redemption took; the redemption's row names its code. A partner may
+   * reverse only its own redemptions; `partnerId` null is the merchant's staff, who may reverse
+   * any of the merchant's.
    */
   reverse(
     merchantId: string,
@@ -215,29 +251,33 @@ export class CodeLedger extends DurableObject<Env> {
     partnerId: string | null,
     now: number = Date.now(),
   ): ReverseOutcome {
-    const row = this.#load();
-    if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
+    if (!this.#isArmed()) return { ok: false, error: "not_found" };
     const redemption = this.#sql
       .exec<{
+        lookupKey: string;
         reversedAt: number | null;
         partnerId: string | null;
         location: string | null;
         createdAt: number;
         actor: string | null;
-      }>("SELECT reversedAt, partnerId, location, createdAt, actor FROM redemptions WHERE id = ?", redemptionId)
+      }>(
+        "SELECT lookupKey, reversedAt, partnerId, location, createdAt, actor FROM redemptions WHERE id = ?",
+        redemptionId,
+      )
       .toArray()[0];
-    if (!redemption || (partnerId !== null && redemption.partnerId !== partnerId)) {
-      return { ok: false, error: "not_found" };
-    }
+    const row = redemption ? this.#load(redemption.lookupKey) : null;
+    if (!redemption || !row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
+    if (partnerId !== null && redemption.partnerId !== partnerId) return { ok: false, error: "not_found" };
     if (redemption.reversedAt !== null) return { ok: false, error: "already_reversed" };
 
     const next = { ...row, ...afterReversal(row), version: row.version + 1 };
     this.ctx.storage.transactionSync(() => {
       this.#sql.exec("UPDATE redemptions SET reversedAt = ? WHERE id = ?", now, redemptionId);
       this.#sql.exec(
-        "UPDATE code SET usesRemaining = ?, version = ? WHERE singleton = 1",
+        "UPDATE codes SET usesRemaining = ?, version = ? WHERE lookupKey = ?",
         next.usesRemaining,
         next.version,
+        row.lookupKey,
       );
       this.#outbox.add({
         type: "code.reversed",
@@ -255,7 +295,7 @@ export class CodeLedger extends DurableObject<Env> {
         },
       });
     });
-    this.#row = next;
+    this.#remember(next);
     this.#outbox.afterWrite();
     return { ok: true, redemptionId, reversedAt: now, code: view(next, now) };
   }
@@ -264,50 +304,103 @@ export class CodeLedger extends DurableObject<Env> {
    * Voids the code (its order was refunded): no further use is possible, uses already taken
    * stay recorded. Idempotent: voiding a voided code returns when it was first voided.
    */
-  void(merchantId: string, now: number = Date.now()): VoidOutcome {
-    const row = this.#load();
+  void(merchantId: string, lookupKey: string, now: number = Date.now()): VoidOutcome {
+    const row = this.#load(lookupKey);
     if (!row || row.merchantId !== merchantId) return { ok: false, error: "not_found" };
     if (row.voidedAt !== null) return { ok: true, voidedAt: row.voidedAt, code: view(row, now) };
     const next = { ...row, voidedAt: now, version: row.version + 1 };
     this.ctx.storage.transactionSync(() => {
-      this.#sql.exec("UPDATE code SET voidedAt = ?, version = ? WHERE singleton = 1", now, next.version);
+      this.#sql.exec(
+        "UPDATE codes SET voidedAt = ?, version = ? WHERE lookupKey = ?",
+        now,
+        next.version,
+        row.lookupKey,
+      );
       this.#outbox.add({ type: "code.voided", merchantId: row.merchantId, at: now, data: snapshot(next) });
     });
-    this.#row = next;
+    this.#remember(next);
     this.#outbox.afterWrite();
     return { ok: true, voidedAt: now, code: view(next, now) };
   }
 
   override async alarm(): Promise<void> {
-    if (!this.#load()) return;
+    if (!this.#isArmed()) return;
     await this.#outbox.onAlarm();
   }
 
   /** For tests and operators: events not yet handed to the queue. */
   pendingEvents(): number {
-    return this.#load() ? this.#outbox.pending() : 0;
+    return this.#isArmed() ? this.#outbox.pending() : 0;
   }
 
-  #load(): CodeRow | null {
-    if (this.#row !== undefined) return this.#row;
-    const armed = this.#sql
-      .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'code'")
-      .one().n;
-    this.#row = armed ? (this.#sql.exec<CodeRow>("SELECT * FROM code").toArray()[0] ?? null) : null;
-    if (this.#row) this.#upgrade();
-    return this.#row;
+  #isArmed(): boolean {
+    if (this.#armed !== undefined) return this.#armed;
+    const tables = this.#sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes', 'refusals')",
+      )
+      .toArray()
+      .map((table) => table.name);
+    this.#armed = tables.includes("code") || tables.includes("codes");
+    if (this.#armed && !tables.includes("refusals")) this.#upgrade(tables.includes("code"));
+    return this.#armed;
   }
 
-  /** Ledgers armed before redemptions recorded who redeemed get the column once. */
-  #upgrade(): void {
-    const columns = this.#sql.exec<{ name: string }>("PRAGMA table_info(redemptions)").toArray();
-    if (!columns.some((column) => column.name === "actor")) {
-      this.#sql.exec("ALTER TABLE redemptions ADD COLUMN actor TEXT");
+  #load(lookupKey: string): CodeRow | null {
+    const cached = this.#rows.get(lookupKey);
+    if (cached) {
+      this.#remember(cached);
+      return cached;
+    }
+    if (!this.#isArmed()) return null;
+    const row = this.#sql.exec<CodeRow>("SELECT * FROM codes WHERE lookupKey = ?", lookupKey).toArray()[0];
+    if (!row) return null;
+    this.#remember(row);
+    return row;
+  }
+
+  #remember(row: CodeRow): void {
+    this.#rows.delete(row.lookupKey);
+    this.#rows.set(row.lookupKey, row);
+    if (this.#rows.size > CACHED_CODES) {
+      const oldest = this.#rows.keys().next().value;
+      if (oldest !== undefined) this.#rows.delete(oldest);
     }
   }
 
-  #mustLoad(): CodeRow {
-    const row = this.#load();
+  /**
+   * A ledger armed before one object could hold many codes kept its code in a one-row `code`
+   * table (and maybe redemptions without `actor`): moved once into the keyed tables. Any older
+   * ledger gets the tables it lacks.
+   */
+  #upgrade(singleCode: boolean): void {
+    this.ctx.storage.transactionSync(() => {
+      if (!singleCode) {
+        for (const statement of SCHEMA) this.#sql.exec(statement);
+        return;
+      }
+      const columns = this.#sql
+        .exec<{ name: string }>("PRAGMA table_info(redemptions)")
+        .toArray()
+        .map((column) => column.name);
+      if (!columns.includes("actor")) this.#sql.exec("ALTER TABLE redemptions ADD COLUMN actor TEXT");
+      if (!columns.includes("lookupKey")) {
+        this.#sql.exec("ALTER TABLE redemptions ADD COLUMN lookupKey TEXT NOT NULL DEFAULT ''");
+        this.#sql.exec("UPDATE redemptions SET lookupKey = (SELECT lookupKey FROM code)");
+      }
+      for (const statement of SCHEMA) this.#sql.exec(statement);
+      this.#sql.exec(
+        `INSERT INTO codes (lookupKey, codeId, merchantId, skuId, orderId, productName, usesTotal, usesRemaining,
+           issuedAt, expiresAt, voidedAt, version)
+         SELECT lookupKey, codeId, merchantId, skuId, orderId, productName, usesTotal, usesRemaining,
+           issuedAt, expiresAt, voidedAt, version FROM code`,
+      );
+      this.#sql.exec("DROP TABLE code");
+    });
+  }
+
+  #mustLoad(lookupKey: string): CodeRow {
+    const row = this.#load(lookupKey);
     if (!row) throw new Error("ledger not armed");
     return row;
   }

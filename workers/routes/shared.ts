@@ -66,6 +66,9 @@ export const RESPONSE_HEADERS = {
 };
 
 /** Headers of an answer to a request that carried an Idempotency-Key. */
+/** The header of an answer replayed for a repeated Idempotency-Key, set by routes that keep keys themselves. */
+export const REPLAYED = { "idempotent-replayed": "true" } as const;
+
 export const REPLAY_HEADERS = {
   ...RESPONSE_HEADERS,
   "idempotent-replayed": {

@@ -14,7 +14,6 @@ import {
   type BundleComponentInput,
   checkComposition,
   type Money,
-  newId,
   type ProductKind,
 } from "@tessera/domain";
 import type { AdminCaller, ServiceContext } from "../context";
@@ -249,16 +248,19 @@ export function stockDemand<L extends PricedLine>(lines: L[]): L[] {
 
 type ItemRow = typeof orderItems.$inferInsert;
 
-/** The order items of the components, each under its bundle line's item, priced by its share. */
+/**
+ * The order items of the components, each under its bundle line's item, priced by its share;
+ * `ids` (one per component, ascending) keep them in the bundle's order.
+ */
 export function componentItemRows(
   components: ComponentLine[],
   parents: Pick<ItemRow, "id" | "skuId">[],
+  ids: string[],
   orderId: string,
   merchantId: string,
-  now: number,
 ) {
-  return components.map((component) => ({
-    id: newId("orderItem", now),
+  return components.map((component, index) => ({
+    id: ids[index] as string,
     orderId,
     merchantId,
     skuId: component.sku.id,

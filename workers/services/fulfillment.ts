@@ -7,6 +7,7 @@ import type { StockUnit } from "../objects/stock-keeper";
 import { linesBySku, shareUnits } from "./bundles";
 import { reclaimChannelQuota } from "./channels/quotas";
 import { publishOrderOutcome } from "./channels/webhooks";
+import { codeLedgerOf } from "./code-ledgers";
 import { commitSaleItem } from "./flash-sales";
 import { completeRefund, refundUndeliverable } from "./refunds";
 import { isStocked, stockKeeper } from "./stock";
@@ -125,7 +126,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
         const item = items.find((candidate) => candidate.id === row.itemId);
         if (!item || !row.codeId || !row.lookupKey) return null;
         const policy: CodePolicy = { uses: item.policyUses, validDays: item.policyValidDays };
-        return ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(row.lookupKey)).arm({
+        return codeLedgerOf(ctx, order.merchantId, row.lookupKey).arm({
           lookupKey: row.lookupKey,
           codeId: row.codeId,
           merchantId: order.merchantId,

@@ -18,6 +18,7 @@ import { ApiError } from "../errors";
 import { auditEntry } from "./audit";
 import { refundItemToBalance } from "./channels/balance";
 import { BALANCE_PROVIDER } from "./channels/sales";
+import { codeLedgerOf } from "./code-ledgers";
 import { sandboxProvider } from "./payments";
 import { completeRefund } from "./refunds";
 import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
@@ -101,7 +102,7 @@ export async function settleItemRefund(ctx: ServiceContext, orderId: string, ite
     .all();
   await Promise.all(
     codes.flatMap(({ lookupKey }) =>
-      lookupKey ? [ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey)).void(item.merchantId)] : [],
+      lookupKey ? [codeLedgerOf(ctx, item.merchantId, lookupKey).void(item.merchantId, lookupKey)] : [],
     ),
   );
   const payment = await ctx.db.select().from(payments).where(eq(payments.orderId, orderId)).get();

@@ -19,6 +19,7 @@ import {
   type Money,
   multiply,
   newId,
+  newIds,
   randomToken,
   sameMoney,
   sha256Hex,
@@ -234,8 +235,10 @@ export async function placeOrder(
     deviceId: input.deviceId ?? null,
     ...settlement.order,
   };
-  const itemRows: OrderItemRow[] = lines.map((line) => ({
-    id: newId("orderItem", now),
+  // Lines, then their bundles' components, in cart order: the order page lists deliveries by item.
+  const itemIds = newIds("orderItem", lines.length + components.length, now);
+  const itemRows: OrderItemRow[] = lines.map((line, index) => ({
+    id: itemIds[index] as string,
     orderId,
     merchantId: merchant.id,
     skuId: line.sku.id,
@@ -257,7 +260,7 @@ export async function placeOrder(
     renewalEvery: line.sku.renewalEvery,
     ...onSale.itemFields(line.sku.id),
   }));
-  itemRows.push(...componentItemRows(components, itemRows, orderId, merchant.id, now));
+  itemRows.push(...componentItemRows(components, itemRows, itemIds.slice(lines.length), orderId, merchant.id));
   const paymentRow = {
     id: paymentId,
     merchantId: merchant.id,

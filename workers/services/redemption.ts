@@ -2,8 +2,9 @@ import { recordAudit } from "@tessera/db";
 import { lookupKeyOfRedemption, normalizeCode, sha256Hex } from "@tessera/domain";
 import { type AdminCaller, actorOf, type PartnerCaller, type ServiceContext } from "../context";
 import { ApiError } from "../errors";
-import type { CodeLedger, CodeView } from "../objects/code-ledger";
+import type { CodeView } from "../objects/code-ledger";
 import { auditEntry } from "./audit";
+import { codeLedgerOf } from "./code-ledgers";
 
 /**
  * Who verifies, redeems or reverses: a partner (through its API key), or the merchant's own staff
@@ -23,10 +24,6 @@ export function deskRedeemer(caller: AdminCaller): Redeemer {
   return { merchantId: caller.merchantId, partnerId: null, actor: actorOf(caller) };
 }
 
-function ledger(ctx: ServiceContext, lookupKey: string): DurableObjectStub<CodeLedger> {
-  return ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey));
-}
-
 /**
  * The ledger a typed code points at. Malformed input is looked up like any other string (it
  * can never match an armed ledger), so unknown, foreign and malformed codes take the same
@@ -35,7 +32,13 @@ function ledger(ctx: ServiceContext, lookupKey: string): DurableObjectStub<CodeL
 async function ledgerFor(ctx: ServiceContext, merchantId: string, code: string) {
   const normalized = normalizeCode(code) ?? `\u0000${code}`;
   const lookupKey = await ctx.vault.lookupKey(merchantId, normalized);
-  return { stub: ledger(ctx, lookupKey), normalized };
+  return { stub: codeLedgerOf(ctx, merchantId, lookupKey), lookupKey, normalized };
+}
+
+/** 256 `RedemptionKeys` shards per merchant, by the first two hex characters of the key's hash. */
+async function redemptionKeysOf(ctx: ServiceContext, merchantId: string, scopedKey: string) {
+  const hash = await sha256Hex(scopedKey);
+  return ctx.env.REDEMPTION_KEYS.get(ctx.env.REDEMPTION_KEYS.idFromName(`${merchantId}:${hash.slice(0, 2)}`));
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -45,8 +48,8 @@ export function codeStatusView(code: CodeView) {
 }
 
 export async function verifyCode(ctx: ServiceContext, redeemer: Redeemer, code: string) {
-  const { stub } = await ledgerFor(ctx, redeemer.merchantId, code);
-  const view = await stub.verify(redeemer.merchantId);
+  const { stub, lookupKey } = await ledgerFor(ctx, redeemer.merchantId, code);
+  const view = await stub.verify(redeemer.merchantId, lookupKey);
   if (!view) throw new ApiError("code_not_found");
   return {
     valid: view.status === "active",
@@ -57,22 +60,42 @@ export async function verifyCode(ctx: ServiceContext, redeemer: Redeemer, code: 
   };
 }
 
+/**
+ * Redeems one use. With an `Idempotency-Key` the code's ledger keeps the key and the answer,
+ * a refusal included (the same key and request replay it, `replayed: true`); an unknown code
+ * is answered afresh, since recording it would let guesses create storage. The key's `RedemptionKeys` shard is
+ * asked first, so the key sent again with another code — whose ledger never saw it — is
+ * refused too (422). That claim is one small object call instead of the two D1 writes and the
+ * encryption of the generic `idempotent()` middleware.
+ */
 export async function redeemCode(
   ctx: ServiceContext,
   redeemer: Redeemer,
-  input: { code: string; location?: string | undefined; idempotencyKey: string | null },
+  input: { code: string; location?: string | undefined; amount?: number | undefined; idempotencyKey: string | null },
 ) {
-  const { stub, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
+  const { stub, lookupKey, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
   const location = input.location ?? null;
+  const requestHash = await sha256Hex(
+    JSON.stringify(input.amount === undefined ? [normalized, location] : [normalized, location, input.amount]),
+  );
+  if (input.idempotencyKey !== null) {
+    const scopedKey = `${redeemer.partnerId === null ? redeemer.actor : `partner:${redeemer.partnerId}`}\n${input.idempotencyKey}`;
+    const keys = await redemptionKeysOf(ctx, redeemer.merchantId, scopedKey);
+    if ((await keys.claim(scopedKey, requestHash)) === "other_request") throw new ApiError("idempotency_key_reused");
+  }
   const outcome = await stub.redeem({
+    lookupKey,
     merchantId: redeemer.merchantId,
     partnerId: redeemer.partnerId,
     actor: redeemer.actor,
     idempotencyKey: input.idempotencyKey,
-    requestHash: await sha256Hex(JSON.stringify([normalized, location])),
+    requestHash,
     location,
   });
-  if (!outcome.ok) throw new ApiError(outcome.error);
+  if (!outcome.ok) {
+    const replayed = "replayed" in outcome && outcome.replayed;
+    throw new ApiError(outcome.error, undefined, replayed ? { headers: { "idempotent-replayed": "true" } } : {});
+  }
   const { redemption } = outcome;
   return {
     replayed: outcome.replayed,
@@ -91,7 +114,11 @@ export async function redeemCode(
 export async function reverseRedemption(ctx: ServiceContext, redeemer: Redeemer, redemptionId: string) {
   const lookupKey = lookupKeyOfRedemption(redemptionId);
   if (!lookupKey) throw new ApiError("not_found", "No such redemption");
-  const outcome = await ledger(ctx, lookupKey).reverse(redeemer.merchantId, redemptionId, redeemer.partnerId);
+  const outcome = await codeLedgerOf(ctx, redeemer.merchantId, lookupKey).reverse(
+    redeemer.merchantId,
+    redemptionId,
+    redeemer.partnerId,
+  );
   if (!outcome.ok) throw new ApiError(outcome.error, outcome.error === "not_found" ? "No such redemption" : undefined);
   return {
     id: outcome.redemptionId,
@@ -115,7 +142,7 @@ export async function deskRedeem(
       auditEntry(caller, "redemption.created", result.id, { location: input.location ?? null }),
     );
   }
-  return result;
+  return { replayed, result };
 }
 
 /** A reversal by the merchant's staff, of any of the merchant's redemptions, audited. */

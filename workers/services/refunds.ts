@@ -16,6 +16,7 @@ import { auditEntry } from "./audit";
 import { refundToBalance } from "./channels/balance";
 import { BALANCE_PROVIDER } from "./channels/sales";
 import { publishOrderOutcome } from "./channels/webhooks";
+import { codeLedgerOf } from "./code-ledgers";
 import { releaseOrderStock } from "./order-stock";
 import { sandboxProvider } from "./payments";
 import { stopSubscriptionsOfRefund } from "./subscriptions/outcomes";
@@ -109,7 +110,7 @@ export async function completeRefund(ctx: ServiceContext, orderId: string): Prom
     .all();
   await Promise.all(
     codes.flatMap(({ lookupKey }) =>
-      lookupKey ? [ctx.env.CODE_LEDGER.get(ctx.env.CODE_LEDGER.idFromName(lookupKey)).void(order.merchantId)] : [],
+      lookupKey ? [codeLedgerOf(ctx, order.merchantId, lookupKey).void(order.merchantId, lookupKey)] : [],
     ),
   );
   // Units of an order that was delivered were seen by the buyer: they stay sold (a shared

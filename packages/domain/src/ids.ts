@@ -58,6 +58,15 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
   return `${ID_PREFIXES[kind]}_${encodeTime(now)}${encodeBase32(randomBytes(10))}`;
 }
 
+/**
+ * `count` ids of one moment, ascending: where rows made together are read back in id order (an
+ * order's lines, and so its deliveries), they come back in the order they were made. Sorting
+ * keeps every id as unguessable as `newId`'s, which a counter in the random part would not.
+ */
+export function newIds(kind: IdKind, count: number, now: number = Date.now()): string[] {
+  return Array.from({ length: count }, () => newId(kind, now)).sort();
+}
+
 const ID_BODY = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** True when `value` has the shape of an id of this kind; anything else can be answered 404 at once. */

@@ -6,6 +6,7 @@ export * from "./code-policy";
 export * from "./crypto";
 export * from "./flash-sale";
 export * from "./ids";
+export * from "./ledger-layout";
 export * from "./money";
 export * from "./order-state";
 export * from "./permissions";

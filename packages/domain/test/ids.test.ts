@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { CROCKFORD } from "../src/base32";
-import { ID_PREFIXES, type IdKind, isId, newId } from "../src/ids";
+import { ID_PREFIXES, type IdKind, isId, newId, newIds } from "../src/ids";
 
 const KINDS = Object.keys(ID_PREFIXES) as IdKind[];
 const LAST_MS = 2 ** 48 - 1;
@@ -37,6 +37,17 @@ describe("making ids", () => {
     const now = Date.now();
     const made = Array.from({ length: 10_000 }, () => newId("code", now));
     expect(new Set(made).size).toBe(made.length);
+  });
+
+  test("ids made together in one millisecond come out ascending, each distinct and well formed", () => {
+    const now = Date.now();
+    for (let run = 0; run < 200; run++) {
+      const made = newIds("orderItem", 12, now);
+      expect(made).toHaveLength(12);
+      expect([...made].sort()).toEqual(made);
+      expect(new Set(made).size).toBe(12);
+      expect(made.every((id) => isId("orderItem", id))).toBe(true);
+    }
   });
 
   test.each([

@@ -77,13 +77,26 @@ describe("POST /v1/admin/desk/redemptions", () => {
     expect(tally(answers)).toEqual({ "201": 1, "409 code_already_redeemed": 9 });
   });
 
-  it("replays an Idempotency-Key instead of taking a second use", async () => {
+  it("replays an Idempotency-Key instead of taking a second use, and refuses it with another code (422)", async () => {
     const { code } = await deliveredVoucher(merchant, { uses: 3 });
+    const another = await deliveredVoucher(merchant, { uses: 3 });
     const key = { "idempotency-key": unique("desk") };
     const first = await call("POST", route.path, { headers: { ...asStaff(team.operator), ...key }, json: { code } });
+    expect(first.status).toBe(201);
     const again = await call("POST", route.path, { headers: { ...asStaff(team.operator), ...key }, json: { code } });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect(again.body).toEqual(first.body);
     expect((await verify(partner, code)).body.remainingUses).toBe(2);
+    // The other code lives in another ledger, which never saw the key: refused all the same.
+    await route.expectProblem(
+      await call("POST", route.path, {
+        headers: { ...asStaff(team.operator), ...key },
+        json: { code: another.code },
+      }),
+      "idempotency_key_reused",
+    );
+    expect((await verify(partner, another.code)).body.remainingUses).toBe(3);
   });
 
   it("refuses a voided code with 409 code_voided, and answers another merchant's code like an unknown one", async () => {

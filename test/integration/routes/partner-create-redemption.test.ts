@@ -1,7 +1,15 @@
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CodeLedger } from "../../../workers/objects/code-ledger";
-import { call, createMerchant, createPartner, deliveredVoucher, ledgerOf, type TestMerchant } from "../factories";
+import {
+  call,
+  createMerchant,
+  createPartner,
+  deliveredVoucher,
+  ledgerOf,
+  lookupKeyOf,
+  type TestMerchant,
+} from "../factories";
 import { expectForeignLikeMissing, expectJson, itRefusesBadCredentials, OVERSIZED, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/partner/redemptions");
@@ -82,7 +90,9 @@ describe("POST /v1/partner/redemptions", () => {
   it("expires a code at exactly validDays after issue, in its ledger", async () => {
     const { code } = await deliveredVoucher(merchant, { uses: 3, validDays: 7 });
     const stub = await ledgerOf(merchant.id, code);
+    const lookupKey = await lookupKeyOf(merchant.id, code);
     const input = {
+      lookupKey,
       merchantId: merchant.id,
       partnerId: partner.id,
       idempotencyKey: null,
@@ -90,23 +100,25 @@ describe("POST /v1/partner/redemptions", () => {
       location: null,
     };
     const outcome = await runInDurableObject(stub, (ledger: CodeLedger) => {
-      const view = ledger.verify(merchant.id);
+      const view = ledger.verify(merchant.id, lookupKey);
       if (!view?.expiresAt) throw new Error("the code should expire");
       return {
         before: ledger.redeem({ ...input, now: view.expiresAt - 1 }),
         at: ledger.redeem({ ...input, now: view.expiresAt }),
-        status: ledger.verify(merchant.id, view.expiresAt)?.status,
+        status: ledger.verify(merchant.id, lookupKey, view.expiresAt)?.status,
       };
     });
     expect(outcome.before).toMatchObject({ ok: true, redemption: { code: { remainingUses: 2 } } });
-    expect(outcome.at).toEqual({ ok: false, error: "code_expired" });
+    expect(outcome.at).toEqual({ ok: false, error: "code_expired", replayed: false });
     expect(outcome.status).toBe("expired");
   });
 
   it("refuses another merchant in the ledger itself, should a call ever reach it", async () => {
     const { code } = await deliveredVoucher(merchant);
     const stub = await ledgerOf(merchant.id, code);
+    const lookupKey = await lookupKeyOf(merchant.id, code);
     const input = {
+      lookupKey,
       merchantId: other.id,
       partnerId: otherPartner.id,
       idempotencyKey: null,
@@ -115,7 +127,7 @@ describe("POST /v1/partner/redemptions", () => {
     };
     const outcome = await runInDurableObject(stub, (ledger: CodeLedger) => ({
       redeem: ledger.redeem(input),
-      verify: ledger.verify(other.id),
+      verify: ledger.verify(other.id, lookupKey),
     }));
     expect(outcome).toEqual({ redeem: { ok: false, error: "code_not_found" }, verify: null });
     expect(await verify(partner.apiKey, code)).toMatchObject({ remainingUses: 1 });
@@ -135,6 +147,35 @@ describe("POST /v1/partner/redemptions", () => {
       "idempotency_key_reused",
     );
     expect(await verify(partner.apiKey, code)).toMatchObject({ remainingUses: 4 });
+    // With another code (another ledger, which never saw the key), and with another amount.
+    const another = await deliveredVoucher(merchant, { uses: 5 });
+    await route.expectProblem(
+      await redeem(partner.apiKey, { code: another.code, location: "till-1" }, headers),
+      "idempotency_key_reused",
+    );
+    await route.expectProblem(
+      await redeem(partner.apiKey, { code, location: "till-1", amount: 5 }, headers),
+      "idempotency_key_reused",
+    );
+    expect(await verify(partner.apiKey, another.code)).toMatchObject({ remainingUses: 5 });
+  });
+
+  it("replays a refusal under its Idempotency-Key, marked as replayed; an unknown code is answered afresh", async () => {
+    const { code } = await deliveredVoucher(merchant, { uses: 1 });
+    expectJson(await redeem(partner.apiKey, { code }), 201);
+    const headers = { "idempotency-key": crypto.randomUUID() };
+    const refused = await redeem(partner.apiKey, { code }, headers);
+    await route.expectProblem(refused, "code_already_redeemed");
+    expect(refused.headers.get("idempotent-replayed")).toBeNull();
+    const again = await redeem(partner.apiKey, { code }, headers);
+    await route.expectProblem(again, "code_already_redeemed");
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    const unknownKey = { "idempotency-key": crypto.randomUUID() };
+    for (let i = 0; i < 2; i++) {
+      const missing = await redeem(partner.apiKey, { code: UNKNOWN_CODE }, unknownKey);
+      await route.expectProblem(missing, "code_not_found");
+      expect(missing.headers.get("idempotent-replayed")).toBeNull();
+    }
   });
 
   it("answers another merchant's partner exactly like an unknown code, and takes no use", async () => {

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { idempotent, requireAdmin, requireCapability } from "../../middleware";
+import { idempotencyKeyOf, requireAdmin, requireCapability } from "../../middleware";
 import { deskRedeem } from "../../services/redemption";
 import { CodeInput, RedemptionResultSchema } from "../schemas";
-import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, REPLAYED, SECURITY } from "../shared";
 
 const route = createRoute({
   method: "post",
@@ -13,11 +13,8 @@ const route = createRoute({
   description:
     "Answers exactly like `POST /v1/partner/redemptions`; the redemption is recorded without a partner, as redeemed by the staff member (`staffId` in the redemption list), and audited. Send an `Idempotency-Key` so a retried call never takes a second use.",
   security: SECURITY.admin,
-  middleware: [
-    requireAdmin(),
-    requireCapability("redemptions.write"),
-    idempotent((c) => `admin:${c.get("admin").merchantId}`),
-  ] as const,
+  // Idempotency-Key is kept by the code's ledger, per staff member (see redeemCode).
+  middleware: [requireAdmin(), requireCapability("redemptions.write")] as const,
   request: {
     headers: IdempotencyKeyHeader,
     body: body(
@@ -38,7 +35,6 @@ const route = createRoute({
       "code_expired",
       "code_voided",
       "idempotency_key_reused",
-      "idempotency_key_in_use",
     ),
   },
 });
@@ -46,11 +42,11 @@ const route = createRoute({
 export function registerDeskRedemption(app: App) {
   app.openapi(route, async (c) => {
     const { code, location } = c.req.valid("json");
-    const result = await deskRedeem(c.get("services"), c.get("admin"), {
+    const { replayed, result } = await deskRedeem(c.get("services"), c.get("admin"), {
       code,
       location,
-      idempotencyKey: c.req.header("idempotency-key") ?? null,
+      idempotencyKey: idempotencyKeyOf(c),
     });
-    return c.json(result, 201);
+    return c.json(result, 201, replayed ? REPLAYED : {});
   });
 }

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
-import { idempotent, requirePartner } from "../../middleware";
+import { idempotencyKeyOf, requirePartner } from "../../middleware";
 import { partnerRedeemer, redeemCode } from "../../services/redemption";
 import { guardedLookup } from "../../services/risk/lookups";
 import { clientIpOf } from "../risk-schemas";
 import { CodeInput, RedemptionResultSchema } from "../schemas";
-import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, SECURITY } from "../shared";
+import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, REPLAYED, SECURITY } from "../shared";
 
 const RedeemSchema = z
   .object({
@@ -23,7 +23,8 @@ const route = createRoute({
   description:
     "Each code's uses are serialized by its own ledger: under any concurrency a code is never redeemed more often than its policy allows. Send an `Idempotency-Key` so a retried call never takes a second use. An unknown, another merchant's and a malformed code all answer the same 404 `code_not_found`; too many of those per partner key or per IP lock the key or IP out (429 `rate_limited` with Retry-After), while successful calls never count.",
   security: SECURITY.partner,
-  middleware: [requirePartner(), idempotent((c) => `partner:${c.get("partner").partnerId}`)] as const,
+  // Idempotency-Key is kept by the code's ledger (see redeemCode), not the D1 middleware.
+  middleware: [requirePartner()] as const,
   request: { headers: IdempotencyKeyHeader, body: body(RedeemSchema) },
   responses: {
     201: json(RedemptionResultSchema, "Redeemed", REPLAY_HEADERS),
@@ -35,7 +36,6 @@ const route = createRoute({
       "code_expired",
       "code_voided",
       "idempotency_key_reused",
-      "idempotency_key_in_use",
     ),
   },
 });
@@ -44,14 +44,10 @@ export function registerCreateRedemption(app: App) {
   app.openapi(route, async (c) => {
     const services = c.get("services");
     const partner = c.get("partner");
-    const { code, location } = c.req.valid("json");
-    const { result } = await guardedLookup(services, partner, clientIpOf(c.req.raw.headers), () =>
-      redeemCode(services, partnerRedeemer(partner), {
-        code,
-        location,
-        idempotencyKey: c.req.header("idempotency-key") ?? null,
-      }),
+    const { code, location, amount } = c.req.valid("json");
+    const { replayed, result } = await guardedLookup(services, partner, clientIpOf(c.req.raw.headers), () =>
+      redeemCode(services, partnerRedeemer(partner), { code, location, amount, idempotencyKey: idempotencyKeyOf(c) }),
     );
-    return c.json(result, 201);
+    return c.json(result, 201, replayed ? REPLAYED : {});
   });
 }

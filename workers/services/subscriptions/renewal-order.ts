@@ -6,7 +6,7 @@ import {
   orderStatements,
   type SubscriptionRow,
 } from "@tessera/db";
-import { newId, randomToken, sha256Hex } from "@tessera/domain";
+import { newId, newIds, randomToken, sha256Hex } from "@tessera/domain";
 import type { ServiceContext } from "../../context";
 import { ApiError } from "../../errors";
 import { componentItemRows, expandBundles } from "../bundles";
@@ -45,8 +45,9 @@ export async function renewalOrderStatements(ctx: ServiceContext, sub: Subscript
       ? await sealRecipient(ctx, sub.merchantId, orderId, found.product.rechargeTemplate, recipient, "recipient")
       : null;
   const total = sub.unitAmount * sub.quantity;
+  const itemIds = newIds("orderItem", 1 + components.length, now);
   const parent: OrderItemRow = {
-    id: newId("orderItem", now),
+    id: itemIds[0] as string,
     orderId,
     merchantId: sub.merchantId,
     skuId: sub.skuId,
@@ -69,7 +70,7 @@ export async function renewalOrderStatements(ctx: ServiceContext, sub: Subscript
     flashSaleId: null,
     flashSaleShard: null,
   };
-  const items = [parent, ...componentItemRows(components, [parent], orderId, sub.merchantId, now)];
+  const items = [parent, ...componentItemRows(components, [parent], itemIds.slice(1), orderId, sub.merchantId)];
   // The order first: the renewal row refers to it.
   const statements = [
     ...orderStatements(ctx.db, sub.merchantId, {
