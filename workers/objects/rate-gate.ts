@@ -10,11 +10,12 @@ import {
   EMPTY_LOOKUPS,
   type FailurePolicy,
   forgetOrder,
-  forgiveLookup,
   type LookupAsk,
   type LookupState,
+  type LookupStep,
   type LookupVerdict,
   recordFailure,
+  settleLookup,
   settleOrder,
 } from "@tessera/domain";
 import type { Env } from "../env";
@@ -139,19 +140,36 @@ export class RateGate extends DurableObject<Env> {
     this.ctx.storage.kv.put("buyer", coolDown(this.#buyer(), until));
   }
 
-  // A partner key's or an IP's code look-ups (packages/domain/src/risk/lookup-gate.ts).
+  // A partner key's or an IP's code look-ups (packages/domain/src/risk/lookup-gate.ts). Only
+  // failures and lockouts are written; an honest look-up costs two in-memory calls.
 
-  /** Admits one verify/redeem look-up, counted as failed until forgiven. */
+  #lookups: LookupState | undefined;
+
+  /** Admits one verify/redeem look-up; `settleLookup` must follow once its outcome is known. */
   admitLookup(ask: LookupAsk): LookupVerdict {
-    const { state, verdict } = admitLookup(this.ctx.storage.kv.get<LookupState>("lookups") ?? EMPTY_LOOKUPS, ask);
-    this.ctx.storage.kv.put("lookups", state);
-    return verdict;
+    const step = admitLookup(this.#lookupState(), ask);
+    this.#applyLookups(step);
+    return step.verdict;
   }
 
-  /** The admitted look-up `ticket` found its code, or was not made: it is no failure. */
-  forgiveLookup(ticket: number): void {
-    const state = this.ctx.storage.kv.get<LookupState>("lookups");
-    if (state) this.ctx.storage.kv.put("lookups", forgiveLookup(state, ticket));
+  /** The admitted look-up ended: `failed` when its code was not found. */
+  settleLookup(failed: boolean, now: number = Date.now()): void {
+    this.#applyLookups(settleLookup(this.#lookupState(), failed, now));
+  }
+
+  #lookupState(): LookupState {
+    this.#lookups ??= {
+      ...EMPTY_LOOKUPS,
+      ...this.ctx.storage.kv.get<Pick<LookupState, "failures" | "lockedUntil">>("lookups"),
+    };
+    return this.#lookups;
+  }
+
+  #applyLookups(step: LookupStep): void {
+    this.#lookups = step.state;
+    if (step.persist) {
+      this.ctx.storage.kv.put("lookups", { failures: step.state.failures, lockedUntil: step.state.lockedUntil });
+    }
   }
 
   #buyer(): BuyerState {

@@ -9,10 +9,10 @@ import {
   EMPTY_BUYER,
   EMPTY_LOOKUPS,
   forgetOrder,
-  forgiveLookup,
   type LookupAsk,
   type LookupState,
   recordFailure,
+  settleLookup,
   settleOrder,
 } from "../src/risk";
 
@@ -130,12 +130,14 @@ describe("look-up gate of one partner key or IP", () => {
     ...overrides,
   });
 
-  test("admits exactly the limit of unforgiven look-ups, then locks out", () => {
+  const fail = (state: LookupState, at: number) => settleLookup(state, true, at).state;
+
+  test("admits exactly the limit of failing look-ups, then locks out", () => {
     let state: LookupState = EMPTY_LOOKUPS;
     const verdicts = [];
     for (let i = 0; i < 5; i++) {
       const result = admitLookup(state, lookup(T0 + i));
-      state = result.state;
+      state = result.verdict.ok ? fail(result.state, T0 + i) : result.state;
       verdicts.push(result.verdict);
     }
     expect(verdicts.map((verdict) => verdict.ok)).toEqual([true, true, true, false, false]);
@@ -144,14 +146,36 @@ describe("look-up gate of one partner key or IP", () => {
     expect(admitLookup(state, lookup(T0 + 3 + 15 * MIN)).verdict.ok).toBe(true);
   });
 
-  test("forgiven look-ups (codes found) never add up to a lockout", () => {
+  test("look-ups in flight count against the budget: of 10 parallel guesses exactly the limit get through", () => {
+    let state: LookupState = EMPTY_LOOKUPS;
+    const verdicts = [];
+    for (let i = 0; i < 10; i++) {
+      const result = admitLookup(state, lookup(T0));
+      state = result.state;
+      verdicts.push(result.verdict);
+    }
+    expect(verdicts.filter((verdict) => verdict.ok)).toHaveLength(3);
+    expect(verdicts[3]).toEqual({ ok: false, retryAfterMs: 1000, lockedOut: false });
+    // All three fail: the next one locks the caller out; had they been found, it would pass.
+    let failed = state;
+    for (let i = 0; i < 3; i++) failed = fail(failed, T0 + 1);
+    expect(admitLookup(failed, lookup(T0 + 2)).verdict).toMatchObject({ ok: false, lockedOut: true });
+    let found = state;
+    for (let i = 0; i < 3; i++) found = settleLookup(found, false, T0 + 1).state;
+    expect(admitLookup(found, lookup(T0 + 2)).verdict.ok).toBe(true);
+  });
+
+  test("successful look-ups never add up to a lockout, and write nothing", () => {
     let state: LookupState = EMPTY_LOOKUPS;
     for (let i = 0; i < 1000; i++) {
       const result = admitLookup(state, lookup(T0 + i));
       expect(result.verdict.ok).toBe(true);
-      state = result.verdict.ok ? forgiveLookup(result.state, result.verdict.ticket) : result.state;
+      expect(result.persist).toBe(false);
+      const settled = settleLookup(result.state, false, T0 + i);
+      expect(settled.persist).toBe(false);
+      state = settled.state;
     }
-    expect(state.failures).toEqual([]);
+    expect(state).toMatchObject({ failures: [], inFlight: 0, lockedUntil: 0 });
   });
 
   test("limits calls per minute when asked, without locking out", () => {
@@ -159,7 +183,7 @@ describe("look-up gate of one partner key or IP", () => {
     const oks = [];
     for (let i = 0; i < 12; i++) {
       const result = admitLookup(state, lookup(T0 + i, { requestsPerMinute: 10, failureLimit: 100 }));
-      state = result.verdict.ok ? forgiveLookup(result.state, result.verdict.ticket) : result.state;
+      state = result.verdict.ok ? settleLookup(result.state, false, T0 + i).state : result.state;
       oks.push(result.verdict.ok);
     }
     expect(oks.filter(Boolean)).toHaveLength(10);

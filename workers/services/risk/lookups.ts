@@ -28,10 +28,11 @@ const locked = (retryAfterMs: number) =>
 /**
  * Guards a partner's verify or redeem. Each look-up is admitted by the caller's IP gate, then by
  * its partner key's gate (in that order, so the key counts only look-ups its IPs let through),
- * and counted in both as failed until it turns out otherwise: parallel guesses cannot outrun
- * the limit. Anything but `code_not_found` (a success, a used-up code, a bad request) is then
- * forgiven after the answer, so an honest partner's calls never add up to a lockout. Over the
- * limit, the key or IP is locked out: 429 `rate_limited` with Retry-After.
+ * and held in both as a possible failure until it ends: parallel guesses cannot outrun the
+ * limit. Only `code_not_found` then counts as a failure; a success, a used-up code or a bad
+ * request is forgiven (in memory, after the answer), so an honest partner's calls never add up
+ * to a lockout and write nothing. Over the limit, the key or IP is locked out: 429
+ * `rate_limited` with Retry-After.
  */
 export async function guardedLookup<T>(
   ctx: ServiceContext,
@@ -64,27 +65,27 @@ export async function guardedLookup<T>(
   );
   if (known > 0) throw locked(known);
 
-  const admitted: { name: string; ticket: number }[] = [];
-  const forgive = () =>
-    ctx.waitUntil(Promise.all(admitted.map(({ name, ticket }) => rateGate(ctx, name).forgiveLookup(ticket))));
+  const admitted: string[] = [];
+  const settle = (failed: boolean) =>
+    ctx.waitUntil(Promise.all(admitted.map((name) => rateGate(ctx, name).settleLookup(failed, Date.now()))));
   for (const gate of gates) {
     const verdict = await rateGate(ctx, gate.name).admitLookup(gate.ask);
     if (!verdict.ok) {
-      forgive();
+      settle(false);
       if (verdict.lockedOut) {
         if (lockouts.size >= 10_000) lockouts.clear();
         lockouts.set(gate.name, now + verdict.retryAfterMs);
       }
       throw locked(verdict.retryAfterMs);
     }
-    admitted.push({ name: gate.name, ticket: verdict.ticket });
+    admitted.push(gate.name);
   }
   try {
     const result = await lookUp();
-    forgive();
+    settle(false);
     return result;
   } catch (error) {
-    if (!(error instanceof ApiError && error.code === "code_not_found")) forgive();
+    settle(error instanceof ApiError && error.code === "code_not_found");
     throw error;
   }
 }

@@ -1,21 +1,23 @@
-/** One partner key's (or one IP's) recent code look-ups, as its RateGate keeps them. */
+/**
+ * One partner key's (or one IP's) recent code look-ups, as its RateGate holds them. Only
+ * `failures` and `lockedUntil` are kept in storage; the calls of the last minute and the
+ * look-ups in flight live in the object's memory, so an honest look-up writes nothing.
+ */
 export interface LookupState {
+  /** When each failed look-up still inside the window happened. */
+  failures: number[];
+  lockedUntil: number;
+  /** Admitted look-ups whose outcome is not known yet: each may still turn out a failure. */
+  inFlight: number;
   /** A sliding window of all calls: the previous minute weighted by its overlap, plus this one. */
   minute: { start: number; current: number; previous: number };
-  /**
-   * Look-ups counted as failed: each admitted look-up is counted at once and forgiven when it
-   * found its code, so parallel guesses cannot slip past the limit while in flight.
-   */
-  failures: { ticket: number; at: number }[];
-  nextTicket: number;
-  lockedUntil: number;
 }
 
 export const EMPTY_LOOKUPS: LookupState = {
-  minute: { start: 0, current: 0, previous: 0 },
   failures: [],
-  nextTicket: 1,
   lockedUntil: 0,
+  inFlight: 0,
+  minute: { start: 0, current: 0, previous: 0 },
 };
 
 export interface LookupAsk {
@@ -27,10 +29,18 @@ export interface LookupAsk {
   requestsPerMinute: number;
 }
 
-/** `lockedOut`: refused by a lockout (which only time ends), not by the calls-per-minute limit. */
-export type LookupVerdict = { ok: true; ticket: number } | { ok: false; retryAfterMs: number; lockedOut: boolean };
+/** `lockedOut`: refused by a lockout (which only time ends), not by a limit that lifts within a minute. */
+export type LookupVerdict = { ok: true } | { ok: false; retryAfterMs: number; lockedOut: boolean };
+
+/** `persist`: the failures or the lockout changed, so storage must be written. */
+export interface LookupStep {
+  state: LookupState;
+  persist: boolean;
+}
 
 const MINUTE = 60_000;
+/** How long a caller waits while its look-ups in flight fill what is left of its budget. */
+const IN_FLIGHT_WAIT_MS = 1000;
 
 function roll(minute: LookupState["minute"], now: number): LookupState["minute"] {
   const start = Math.floor(now / MINUTE) * MINUTE;
@@ -39,42 +49,48 @@ function roll(minute: LookupState["minute"], now: number): LookupState["minute"]
 }
 
 /**
- * Admits one look-up: refused while locked out, or when the calls of the last minute or the
- * failures inside the window are at their limit (which locks the caller out for `lockoutMs`).
- * Of any number of parallel look-ups, at most `failureLimit` minus the failures already counted
- * are admitted until some are forgiven.
+ * Admits one look-up: refused while locked out, when the calls of the last minute are at their
+ * limit, or when the failures inside the window are (which locks the caller out for
+ * `lockoutMs`). Failures and look-ups in flight together never pass the limit, so of any number
+ * of parallel guesses exactly `failureLimit` are looked up: each admitted guess either fails
+ * (and stays counted) or turns out fine (and is forgiven by `settleLookup`).
  */
-export function admitLookup(current: LookupState, ask: LookupAsk): { state: LookupState; verdict: LookupVerdict } {
+export function admitLookup(current: LookupState, ask: LookupAsk): LookupStep & { verdict: LookupVerdict } {
   const { now } = ask;
   const minute = roll(current.minute, now);
-  const failures = current.failures.filter((failure) => failure.at > now - ask.windowMs);
+  const failures = current.failures.filter((at) => at > now - ask.windowMs);
   const state = { ...current, minute, failures };
   if (state.lockedUntil > now) {
-    return { state, verdict: { ok: false, retryAfterMs: state.lockedUntil - now, lockedOut: true } };
+    return { state, persist: false, verdict: { ok: false, retryAfterMs: state.lockedUntil - now, lockedOut: true } };
   }
   if (ask.requestsPerMinute > 0) {
     const estimate = Math.floor(minute.previous * (1 - (now - minute.start) / MINUTE)) + minute.current;
     if (estimate >= ask.requestsPerMinute) {
-      return { state, verdict: { ok: false, retryAfterMs: minute.start + MINUTE - now, lockedOut: false } };
+      const retryAfterMs = minute.start + MINUTE - now;
+      return { state, persist: false, verdict: { ok: false, retryAfterMs, lockedOut: false } };
     }
   }
   if (failures.length >= ask.failureLimit) {
-    const lockedUntil = now + ask.lockoutMs;
-    return { state: { ...state, lockedUntil }, verdict: { ok: false, retryAfterMs: ask.lockoutMs, lockedOut: true } };
+    return {
+      state: { ...state, lockedUntil: now + ask.lockoutMs },
+      persist: true,
+      verdict: { ok: false, retryAfterMs: ask.lockoutMs, lockedOut: true },
+    };
   }
-  const ticket = state.nextTicket;
+  if (failures.length + state.inFlight >= ask.failureLimit) {
+    return { state, persist: false, verdict: { ok: false, retryAfterMs: IN_FLIGHT_WAIT_MS, lockedOut: false } };
+  }
   return {
-    state: {
-      ...state,
-      minute: { ...minute, current: minute.current + 1 },
-      failures: [...failures, { ticket, at: now }],
-      nextTicket: ticket + 1,
-    },
-    verdict: { ok: true, ticket },
+    state: { ...state, inFlight: state.inFlight + 1, minute: { ...minute, current: minute.current + 1 } },
+    persist: false,
+    verdict: { ok: true },
   };
 }
 
-/** The look-up of `ticket` found its code (or was never made): it is no failure. */
-export function forgiveLookup(state: LookupState, ticket: number): LookupState {
-  return { ...state, failures: state.failures.filter((failure) => failure.ticket !== ticket) };
+/** An admitted look-up ended: a failure (`code_not_found`) counts, anything else is forgiven. */
+export function settleLookup(state: LookupState, failed: boolean, now: number): LookupStep {
+  // After an eviction the count of look-ups in flight starts again from zero.
+  const inFlight = Math.max(0, state.inFlight - 1);
+  if (!failed) return { state: { ...state, inFlight }, persist: false };
+  return { state: { ...state, inFlight, failures: [...state.failures, now] }, persist: true };
 }
