@@ -107,37 +107,38 @@ export class RateGate extends DurableObject<Env> {
     this.ctx.storage.kv.delete("attempts");
   }
 
-  // A buyer identity's checkouts (packages/domain/src/risk/checkout-gate.ts holds the rules).
-  // Each call reads, decides and writes in one go, so parallel checkouts of one identity are
-  // decided one at a time: a cap of 3 unpaid orders admits exactly 3 of 500 parallel ones.
+  // Buyer identities' checkouts (packages/domain/src/risk/checkout-gate.ts holds the rules), each
+  // identity under its own key (`id`, a hash) in the gate its hash names. Each call reads,
+  // decides and writes in one go, so parallel checkouts of one identity are decided one at a
+  // time: a cap of 3 unpaid orders admits exactly 3 of 500 parallel ones.
 
-  /** Admits one order for this identity, or says which limit refuses it and for how long. */
-  admitCheckout(ask: CheckoutAsk): CheckoutVerdict {
-    const { state, verdict } = admitCheckout(this.#buyer(), ask);
-    this.ctx.storage.kv.put("buyer", state);
+  /** Admits one order for an identity, or says which limit refuses it and for how long. */
+  admitCheckout(id: string, ask: CheckoutAsk): CheckoutVerdict {
+    const { state, verdict } = admitCheckout(this.#buyer(id), ask);
+    this.#putBuyer(id, state);
     return verdict;
   }
 
   /** The order was not placed after all: it holds no slot and counts no units. */
-  forgetOrder(orderId: string): void {
-    this.ctx.storage.kv.put("buyer", forgetOrder(this.#buyer(), orderId));
+  forgetOrder(id: string, orderId: string): void {
+    this.#putBuyer(id, forgetOrder(this.#buyer(id), orderId));
   }
 
   /** The order was paid: its unpaid slot is free. */
-  settleOrder(orderId: string): void {
-    this.ctx.storage.kv.put("buyer", settleOrder(this.#buyer(), orderId));
+  settleOrder(id: string, orderId: string): void {
+    this.#putBuyer(id, settleOrder(this.#buyer(id), orderId));
   }
 
-  /** Counts a failed payment; answers until when this identity (or card) is cooled down (0: not). */
-  paymentFailed(now: number, policy: FailurePolicy, orderId?: string): number {
-    const { state, coolUntil } = recordFailure(this.#buyer(), now, policy, orderId);
-    this.ctx.storage.kv.put("buyer", state);
+  /** Counts a failed payment; answers until when the identity (or card) is cooled down (0: not). */
+  paymentFailed(id: string, now: number, policy: FailurePolicy, orderId?: string): number {
+    const { state, coolUntil } = recordFailure(this.#buyer(id), now, policy, orderId);
+    this.#putBuyer(id, state);
     return coolUntil > now ? coolUntil : 0;
   }
 
-  /** Cools this identity down until `until` (it tried a card that is cooling down). */
-  coolDown(until: number): void {
-    this.ctx.storage.kv.put("buyer", coolDown(this.#buyer(), until));
+  /** Cools an identity down until `until` (it tried a card that is cooling down). */
+  coolDown(id: string, until: number): void {
+    this.#putBuyer(id, coolDown(this.#buyer(id), until));
   }
 
   // A partner key's or an IP's code look-ups (packages/domain/src/risk/lookup-gate.ts). Only
@@ -172,8 +173,16 @@ export class RateGate extends DurableObject<Env> {
     }
   }
 
-  #buyer(): BuyerState {
-    return this.ctx.storage.kv.get<BuyerState>("buyer") ?? EMPTY_BUYER;
+  #buyer(id: string): BuyerState {
+    return this.ctx.storage.kv.get<BuyerState>(`buyer:${id}`) ?? EMPTY_BUYER;
+  }
+
+  /** An identity with nothing left to count is deleted, so a gate keeps only live identities. */
+  #putBuyer(id: string, state: BuyerState): void {
+    const empty =
+      state.attempts.length === 0 && state.orders.length === 0 && state.failures.length === 0 && state.coolUntil === 0;
+    if (empty) this.ctx.storage.kv.delete(`buyer:${id}`);
+    else this.ctx.storage.kv.put(`buyer:${id}`, state);
   }
 
   #roll(state: Window | undefined, windowMs: number, now: number): Window {

@@ -4,10 +4,12 @@ import {
   checkoutAsk,
   failurePolicy,
   type RiskLimits,
+  sha256Hex,
 } from "@tessera/domain";
 import type { ServiceContext } from "../../context";
 import { ApiError } from "../../errors";
-import { hashedKey, rateGate } from "../rate-limits";
+import type { RateGate } from "../../objects/rate-gate";
+import { rateGate } from "../rate-limits";
 import { riskLimitsOf } from "./limits";
 
 /** The identities a checkout is counted against, each named by its hash in its merchant's space. */
@@ -17,18 +19,31 @@ export interface Buyer {
   deviceId?: string | null | undefined;
 }
 
-type Identity = { dimension: BuyerDimension; key: string };
+/**
+ * One buyer identity: its hash, and the gate that holds it. A merchant's identities of one kind
+ * are spread over 256 gates by the hash's first byte, so a storm of new buyers writes to warm
+ * objects instead of creating one object per buyer; each identity still lives in one gate,
+ * which decides its checkouts one at a time.
+ */
+type Identity = { dimension: BuyerDimension | "card"; gate: DurableObjectStub<RateGate>; id: string };
 
-async function identities(merchantId: string, buyer: Buyer): Promise<Identity[]> {
-  const found: Identity[] = [{ dimension: "customer", key: await hashedKey(`risk:${merchantId}:email`, buyer.email) }];
-  if (buyer.clientIp) found.push({ dimension: "ip", key: await hashedKey(`risk:${merchantId}:ip`, buyer.clientIp) });
-  if (buyer.deviceId) {
-    found.push({ dimension: "device", key: await hashedKey(`risk:${merchantId}:device`, buyer.deviceId) });
-  }
-  return found;
+async function identity(
+  ctx: ServiceContext,
+  merchantId: string,
+  dimension: Identity["dimension"],
+  value: string,
+): Promise<Identity> {
+  const id = await sha256Hex(value.trim().toLowerCase());
+  return { dimension, gate: rateGate(ctx, `risk:${merchantId}:${dimension}:${id.slice(0, 2)}`), id };
 }
 
-const cardKey = (merchantId: string, fingerprint: string) => hashedKey(`risk:${merchantId}:card`, fingerprint);
+async function identities(ctx: ServiceContext, merchantId: string, buyer: Buyer) {
+  return Promise.all([
+    identity(ctx, merchantId, "customer", buyer.email),
+    ...(buyer.clientIp ? [identity(ctx, merchantId, "ip", buyer.clientIp)] : []),
+    ...(buyer.deviceId ? [identity(ctx, merchantId, "device", buyer.deviceId)] : []),
+  ]) as Promise<(Identity & { dimension: BuyerDimension })[]>;
+}
 
 const REFUSALS: Record<Exclude<CheckoutVerdict, { ok: true }>["code"], string> = {
   payment_cooldown: "Payments failed too often; try again later",
@@ -75,17 +90,15 @@ export async function admitCheckout(
 ): Promise<Admission> {
   if (ctx.config.riskGates === "off") return ADMITTED;
   const limits = await riskLimitsOf(ctx, merchantId);
-  const gates = await identities(merchantId, buyer);
+  const gates = await identities(ctx, merchantId, buyer);
   const lines = foldLines(order.lines);
   const verdicts = await Promise.all(
-    gates.map((gate) =>
-      rateGate(ctx, gate.key).admitCheckout(checkoutAsk(limits, gate.dimension, { ...order, lines })),
-    ),
+    gates.map((gate) => gate.gate.admitCheckout(gate.id, checkoutAsk(limits, gate.dimension, { ...order, lines }))),
   );
   const undo = () =>
-    Promise.all(
-      gates.map((gate, i) => (verdicts[i]?.ok ? rateGate(ctx, gate.key).forgetOrder(order.orderId) : null)),
-    ).then(() => undefined);
+    Promise.all(gates.map((gate, i) => (verdicts[i]?.ok ? gate.gate.forgetOrder(gate.id, order.orderId) : null))).then(
+      () => undefined,
+    );
   const refused = refusal(verdicts);
   if (refused) {
     await undo();
@@ -103,8 +116,8 @@ function foldLines(lines: { skuId: string; quantity: number }[]) {
 /** A paid order frees its unpaid slot in every gate of its buyer. */
 export async function checkoutPaid(ctx: ServiceContext, merchantId: string, orderId: string, buyer: Buyer) {
   if (ctx.config.riskGates === "off") return;
-  const gates = await identities(merchantId, buyer);
-  await Promise.all(gates.map((gate) => rateGate(ctx, gate.key).settleOrder(orderId)));
+  const gates = await identities(ctx, merchantId, buyer);
+  await Promise.all(gates.map((gate) => gate.gate.settleOrder(gate.id, orderId)));
 }
 
 /**
@@ -123,11 +136,11 @@ export async function checkoutPaymentFailed(
   if (ctx.config.riskGates === "off") return;
   const limits: RiskLimits = await riskLimitsOf(ctx, merchantId);
   const now = Date.now();
-  const gates = await identities(merchantId, buyer);
-  const card = fingerprint ? rateGate(ctx, await cardKey(merchantId, fingerprint)) : null;
+  const gates = await identities(ctx, merchantId, buyer);
+  const card = fingerprint ? await identity(ctx, merchantId, "card", fingerprint) : null;
   const [cardCool] = await Promise.all([
-    card ? card.paymentFailed(now, failurePolicy(limits, "card")) : 0,
-    ...gates.map((gate) => rateGate(ctx, gate.key).paymentFailed(now, failurePolicy(limits, gate.dimension), orderId)),
+    card ? card.gate.paymentFailed(card.id, now, failurePolicy(limits, "card")) : 0,
+    ...gates.map((gate) => gate.gate.paymentFailed(gate.id, now, failurePolicy(limits, gate.dimension), orderId)),
   ]);
-  if (cardCool > 0) await Promise.all(gates.map((gate) => rateGate(ctx, gate.key).coolDown(cardCool)));
+  if (cardCool > 0) await Promise.all(gates.map((gate) => gate.gate.coolDown(gate.id, cardCool)));
 }
