@@ -7,7 +7,9 @@ const migrations = await readD1Migrations("./migrations");
 
 const SHARD_SUITES = [
   "test/integration/invariants-redemption.test.ts",
+  "test/integration/invariants-forms.test.ts",
   "test/integration/suite-linearizability.test.ts",
+  "test/integration/suite-linearizability-balance.test.ts",
   "test/integration/faults-eviction.test.ts",
   "test/integration/suite-faults.test.ts",
   "test/integration/routes/partner-*.test.ts",

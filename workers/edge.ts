@@ -8,6 +8,7 @@ import { backoffSeconds } from "./queues/backoff";
 import { consumeChannelWebhooks } from "./queues/channel-webhooks";
 import { consumeEvents } from "./queues/events";
 import { consumeFulfilment } from "./queues/fulfillment";
+import { consumeRisk } from "./queues/risk";
 import { consumeSupplier } from "./queues/supplier";
 import { sweepChannelWebhooks } from "./services/channels/webhooks";
 import { settleFlashSales } from "./services/flash-sales";
@@ -35,10 +36,11 @@ export default {
         return consumeSupplier(services, batch);
       case "channel-webhooks":
         return consumeChannelWebhooks(services, batch);
+      case "risk":
+        return consumeRisk(services, batch);
       default:
-        // `risk` is declared for the risk work; until its consumer exists, messages are
-        // retried into its dead-letter queue, never dropped.
-        services.log.warn("no consumer for queue yet", { messages: batch.messages.length });
+        // A queue without a consumer (a dead-letter queue bound by mistake): retried, never dropped.
+        services.log.warn("no consumer for queue", { messages: batch.messages.length });
         for (const message of batch.messages) message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
   },

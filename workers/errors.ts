@@ -9,6 +9,9 @@ export const ERROR_CODES = {
   invalid_request: { status: 400, title: "The request could not be read" },
   validation_failed: { status: 400, title: "The request failed validation" },
   invalid_signature: { status: 400, title: "The webhook signature is invalid or stale" },
+  invalid_policy: { status: 400, title: "The SKU's code policy does not fit its product's kind" },
+  amount_required: { status: 400, title: "A stored-value code is redeemed for an amount" },
+  amount_not_applicable: { status: 400, title: "Only stored-value codes are redeemed for an amount" },
   unauthorized: { status: 401, title: "Missing or invalid credentials" },
   invalid_credentials: { status: 401, title: "Email or password is wrong" },
   totp_required: { status: 401, title: "A code from the authenticator app is required" },
@@ -27,6 +30,11 @@ export const ERROR_CODES = {
   code_already_redeemed: { status: 409, title: "The code has no uses left" },
   code_expired: { status: 409, title: "The code has expired" },
   code_voided: { status: 409, title: "The code was voided" },
+  insufficient_balance: { status: 409, title: "The amount exceeds the code's balance" },
+  code_too_soon: { status: 409, title: "The code's minimum interval between uses has not passed" },
+  outside_allowed_hours: { status: 409, title: "The code may not be used on this weekday or at this hour" },
+  seats_full: { status: 409, title: "Every seat of the licence is taken; deactivate a device first" },
+  code_form_mismatch: { status: 409, title: "The code's product form does not support this operation" },
   already_reversed: { status: 409, title: "The redemption was already reversed" },
   idempotency_key_in_use: { status: 409, title: "A request with this Idempotency-Key is still in progress" },
   conflict: { status: 409, title: "The request conflicts with the current state" },
@@ -98,6 +106,7 @@ const RETRY_AFTER: ErrorCode[] = [
   "order_limit_reached",
   "purchase_limit_reached",
   "payment_cooldown",
+  "code_too_soon",
 ];
 
 /** Errors every route can answer: bad input (a body of a type it does not take is 415), and our own failures. */

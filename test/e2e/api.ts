@@ -81,9 +81,14 @@ export function createProduct(
   merchant: TestMerchant,
   product: {
     name: string;
-    kind: "card_secret" | "voucher";
+    kind: "card_secret" | "voucher" | "stored_value" | "time_card" | "licence";
     instructions?: string;
-    skus: { name: string; price: Money; policy?: { uses?: number; validDays?: number | null } }[];
+    skus: {
+      name: string;
+      price: Money;
+      /** `terms`: the product form's (see the API's CodeTerms), e.g. `{ form: "balance", balance: 10000 }`. */
+      policy?: { uses?: number; validDays?: number | null; terms?: Record<string, unknown> | null };
+    }[];
   },
 ): Promise<Product> {
   return call<Product>("POST", "/v1/admin/products", { token: merchant.adminApiKey, json: product });

@@ -88,4 +88,45 @@ describe("the redemption desk", () => {
     expectNoProblems(staff);
     await staff.close();
   });
+
+  test("spends a stored-value card in part, shows its balance and history, and refuses more than is left", async () => {
+    const merchant = await createMerchant();
+    const product = await createProduct(merchant, {
+      name: "礼品储值卡",
+      kind: "stored_value",
+      instructions: "结账时出示卡号",
+      skus: [{ name: "100 元", price: cny(9500), policy: { terms: { form: "balance", balance: 10_000 } } }],
+    });
+    const order = await buyAndPay(merchant, product.skus[0]?.id ?? "");
+    const code = order.deliveries?.[0]?.code ?? "";
+
+    const staff = await openSession(browser, { viewport: PHONE });
+    const { page } = staff;
+    await signIn(page, merchant.ownerEmail, merchant.ownerPassword);
+    await openAdminSection(page, /^核销台$/);
+    await page.getByLabel("券码").fill(code);
+    await page.getByRole("button", { name: "查询" }).click();
+    const balance = page.getByTestId("balance");
+    await expect.poll(() => balance.textContent()).toContain("100.00");
+
+    // The amount field appears for stored value only; 30.50 is spent from the 100.00.
+    await page.getByLabel(/^消费金额/).fill("30.50");
+    await page.getByRole("button", { name: "核销", exact: true }).click();
+    const outcome = page.getByTestId("desk-outcome");
+    await expect.poll(() => outcome.textContent()).toContain("核销成功");
+    expect(await outcome.textContent()).toContain("69.50");
+    await expect.poll(() => balance.textContent()).toContain("69.50");
+    const history = page.getByTestId("history");
+    await expect.poll(() => history.locator("tbody tr").count()).toBe(1);
+    expect(await history.textContent()).toContain("30.50");
+    await screenshot(page, "admin-desk-stored-value-phone");
+
+    await page.getByLabel(/^消费金额/).fill("70");
+    await page.getByRole("button", { name: "核销", exact: true }).click();
+    await expect.poll(() => outcome.textContent()).toContain("核销被拒绝");
+    expect(await outcome.textContent()).toContain("金额超过卡内余额");
+    expect(await balance.textContent()).toContain("69.50");
+    expectNoProblems(staff);
+    await staff.close();
+  });
 });

@@ -72,7 +72,7 @@ describe("a CodeLedger armed before ledgers held many codes", () => {
         .map((row) => row.name)
         .filter((name) => !name.startsWith("_") && name !== "sqlite_sequence"),
     );
-    expect(tables).toEqual(["codes", "outbox", "redemptions", "refusals"]);
+    expect(tables).toEqual(["activations", "codes", "outbox", "redemptions", "refusals"]);
     const rows = await runInDurableObject(stub, (_instance, state) =>
       state.storage.sql
         .exec<{ lookupKey: string; actor: string | null }>(
@@ -85,5 +85,61 @@ describe("a CodeLedger armed before ledgers held many codes", () => {
       { lookupKey, actor: null },
       { lookupKey, actor: "partner:ptn_old" },
     ]);
+  });
+
+  it("gives a keyed ledger armed before the product forms their columns once; its voucher redeems and reverses as before", async () => {
+    const lookupKey = "b1b2c3d4e5f60718293a4b5c6d7e8f90";
+    const merchantId = "mer_upgrade_forms";
+    const stub = env.CODE_LEDGER.get(env.CODE_LEDGER.idFromName(`upgrade-${crypto.randomUUID()}`));
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      // The keyed tables as they were before the forms: no terms, balance, activation or amount.
+      sql.exec(`CREATE TABLE codes (
+        lookupKey TEXT PRIMARY KEY, codeId TEXT NOT NULL, merchantId TEXT NOT NULL, skuId TEXT NOT NULL,
+        orderId TEXT NOT NULL, productName TEXT NOT NULL, usesTotal INTEGER NOT NULL,
+        usesRemaining INTEGER NOT NULL, issuedAt INTEGER NOT NULL, expiresAt INTEGER,
+        voidedAt INTEGER, version INTEGER NOT NULL) WITHOUT ROWID`);
+      sql.exec(`CREATE TABLE redemptions (
+        id TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, partnerId TEXT, idempotencyKey TEXT UNIQUE,
+        requestHash TEXT NOT NULL, location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER,
+        response TEXT NOT NULL, actor TEXT)`);
+      sql.exec("CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)");
+      sql.exec(
+        "INSERT INTO codes VALUES (?, 'cod_keyed', ?, 'sku_k', 'ord_k', 'Keyed product', 2, 2, ?, NULL, NULL, 1)",
+        lookupKey,
+        merchantId,
+        Date.now() - 1_000,
+      );
+    });
+
+    expect(await stub.verify(merchantId, lookupKey)).toMatchObject({ form: "uses", remainingUses: 2, usable: true });
+    const input = { lookupKey, merchantId, partnerId: "ptn_k", location: null, idempotencyKey: null };
+    const redeemed = await stub.redeem({ ...input, requestHash: "h1" });
+    expect(redeemed).toMatchObject({ ok: true, redemption: { code: { remainingUses: 1 } } });
+    if (!redeemed.ok || !("redemption" in redeemed)) throw new Error("unreachable");
+    expect(await stub.reverse(merchantId, redeemed.redemption.id, "ptn_k")).toMatchObject({
+      ok: true,
+      code: { remainingUses: 2, lastUsedAt: null },
+    });
+    // A stored-value amount is refused on a voucher, in the upgraded object as in a new one.
+    expect(await stub.redeem({ ...input, requestHash: "h2", amount: 5 })).toEqual({
+      ok: false,
+      error: "amount_not_applicable",
+      replayed: false,
+    });
+    const columns = await runInDurableObject(stub, (_instance, state) => ({
+      codes: state.storage.sql
+        .exec<{ name: string }>("PRAGMA table_info(codes)")
+        .toArray()
+        .map((column) => column.name),
+      redemptions: state.storage.sql
+        .exec<{ name: string }>("PRAGMA table_info(redemptions)")
+        .toArray()
+        .map((column) => column.name),
+    }));
+    expect(columns.codes).toEqual(
+      expect.arrayContaining(["terms", "currency", "balanceRemaining", "lastUsedAt", "activatedAt", "seatsUsed"]),
+    );
+    expect(columns.redemptions).toContain("amount");
   });
 });

@@ -90,8 +90,20 @@ export async function setRiskLimits(merchant: { adminKey: string }, limits: unkn
   return res.body;
 }
 
-/** A merchant of its own; `riskLimits: "defaults"` keeps the real default limits instead of open ones. */
-export async function createMerchant(options: { riskLimits?: "defaults" | "open" } = {}): Promise<TestMerchant> {
+/**
+ * Risk scoring no other suite's orders reach: their crowds of large orders paid with the one
+ * sandbox card are, rightly, what the default rules hold for review. The fast rules (lists)
+ * still run on every payment; the risk suites ask for `riskScoring: "defaults"` or set their own.
+ */
+export const OPEN_RISK_SETTINGS = { scoreFrom: 1_000_000_000 };
+
+/**
+ * A merchant of its own; `riskLimits: "defaults"` keeps the real default checkout and look-up
+ * limits, `riskScoring: "defaults"` the real default risk settings, instead of open ones.
+ */
+export async function createMerchant(
+  options: { riskLimits?: "defaults" | "open"; riskScoring?: "defaults" | "open" } = {},
+): Promise<TestMerchant> {
   const slug = unique("m").toLowerCase();
   const ownerEmail = `${slug}@example.test`;
   const ownerPassword = "correct horse battery staple";
@@ -105,6 +117,13 @@ export async function createMerchant(options: { riskLimits?: "defaults" | "open"
   if (options.riskLimits !== "defaults") {
     await env.DB.prepare("INSERT INTO risk_limits (merchant_id, limits, updated_at) VALUES (?, ?, ?)")
       .bind(merchant.id, JSON.stringify(OPEN_RISK_LIMITS), Date.now())
+      .run();
+  }
+  if (options.riskScoring !== "defaults") {
+    await env.DB.prepare(
+      "INSERT INTO risk_settings (merchant_id, settings, updated_by, updated_at) VALUES (?, ?, ?, ?)",
+    )
+      .bind(merchant.id, JSON.stringify(OPEN_RISK_SETTINGS), "test", Date.now())
       .run();
   }
   return merchant;
@@ -252,6 +271,57 @@ export async function deliveredVoucher(
   const product = await createProduct(merchant, "voucher", policy);
   const bought = await buyAndDeliver(merchant, product.skuId);
   return { ...product, orderId: bought.order.id as string, code: bought.order.deliveries[0].code as string };
+}
+
+/** The minted product forms, with the terms each SKU takes (packages/domain/src/code-forms.ts). */
+export type FormTerms =
+  | { form: "uses"; minIntervalSeconds: number | null }
+  | { form: "balance"; balance: number }
+  | {
+      form: "time";
+      durationSeconds: number;
+      start: "activation" | "purchase";
+      weekdays: number[] | null;
+      hours: { from: string; to: string } | null;
+      timeZone: string;
+    }
+  | { form: "seats"; seats: number };
+
+const KIND_OF_FORM = { uses: "voucher", balance: "stored_value", time: "time_card", seats: "licence" } as const;
+
+/** A product of the form's kind with one SKU on those terms, and `quantity` of its codes delivered. */
+export async function deliveredForm(
+  merchant: TestMerchant,
+  terms: FormTerms,
+  options: { uses?: number; validDays?: number | null; quantity?: number; price?: number } = {},
+) {
+  const res = await call("POST", "/v1/admin/products", {
+    token: merchant.adminKey,
+    json: {
+      name: unique(terms.form),
+      kind: KIND_OF_FORM[terms.form],
+      instructions: `How to use ${terms.form}`,
+      skus: [
+        {
+          name: "Standard",
+          price: { amount: options.price ?? 5000, currency: "CNY" },
+          policy: { uses: options.uses ?? 1, validDays: options.validDays ?? null, terms },
+        },
+      ],
+    },
+  });
+  if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
+  const skuId = res.body.skus[0].id as string;
+  const bought = await buyAndDeliver(merchant, skuId, options.quantity ?? 1);
+  const codes = (bought.order.deliveries as { code: string }[]).map((delivery) => delivery.code);
+  return {
+    productId: res.body.id as string,
+    skuId,
+    orderId: bought.order.id as string,
+    accessToken: bought.accessToken,
+    code: codes[0] as string,
+    codes,
+  };
 }
 
 // ---- Helpers for the invariant and fault suites (test/integration/invariants-*, faults-*) ----
@@ -581,6 +651,16 @@ export async function buildTenant(sampleBody: (path: string) => unknown): Promis
     ids.flashSaleId = (
       await createFlashSale(merchant, onSale.skuId, { quota: 5, startsAt: Date.now() + 86_400_000 })
     ).id;
+  }
+  if (has("post", "/v1/admin/risk/lists")) {
+    // A device no fixture order uses, so the entry changes no other fixture's outcome.
+    ids.entryId = created(
+      await call("POST", "/v1/admin/risk/lists", {
+        token: merchant.adminKey,
+        json: { kind: "device", list: "block", value: unique("fixture-device") },
+      }),
+      "risk list entry",
+    );
   }
   // Any other object named in a path: made through its collection's POST, if it has one.
   for (const path of Object.keys(paths)) {

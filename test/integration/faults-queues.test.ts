@@ -17,6 +17,7 @@ import {
   createPartner,
   createProduct,
   d1Rows,
+  deliveredForm,
   eventually,
   ledgerOf,
   listAll,
@@ -172,6 +173,93 @@ describe("events queue: redelivery and reordering", () => {
     // And a third copy on top of the settled state changes nothing either.
     expectAllAcked(await deliver("events", inOrder), inOrder);
     expect(await codeState(codeId)).toEqual(reference);
+  });
+
+  it("the forms' events (spends, a reversal, seats taken, freed and taken again) delivered twice and out of order leave the in-order state", async () => {
+    const merchant = await createMerchant();
+    const partner = await createPartner(merchant);
+    const { result } = await withEventsQueueDown(async (failedSends) => {
+      const card = await deliveredForm(merchant, { form: "balance", balance: 1_000 });
+      const licence = await deliveredForm(merchant, { form: "seats", seats: 2 });
+      const spend = (amount: number) =>
+        call("POST", "/v1/partner/redemptions", { token: partner.apiKey, json: { code: card.code, amount } });
+      const seat = (path: string, deviceId: string) =>
+        call("POST", `/v1/partner/${path}`, { token: partner.apiKey, json: { code: licence.code, deviceId } });
+      const first = await spend(300);
+      expect((await spend(200)).status).toBe(201);
+      expect(
+        (await call("POST", `/v1/partner/redemptions/${first.body.id}/reversal`, { token: partner.apiKey })).status,
+      ).toBe(200);
+      for (const [path, device] of [
+        ["activations", "a"],
+        ["activations", "b"],
+        ["deactivations", "a"],
+        ["activations", "a"],
+        ["deactivations", "b"],
+      ] as const) {
+        expect((await seat(path, device)).status).toBeLessThan(300);
+      }
+      await eventually(
+        async () => failedSends(),
+        (n) => n >= 1,
+      );
+      return {
+        card: await drainOutbox(await ledgerOf(merchant.id, card.code)),
+        licence: await drainOutbox(await ledgerOf(merchant.id, licence.code)),
+      };
+    });
+    expect(result.licence.map((event) => event.type)).toEqual([
+      "code.armed",
+      "code.activated",
+      "code.activated",
+      "code.deactivated",
+      "code.activated",
+      "code.deactivated",
+    ]);
+    const events = [...result.card, ...result.licence];
+    const codeIds = [result.card, result.licence].map(
+      (list) => ((list[0] as TesseraEvent).data as { codeId: string }).codeId,
+    );
+    const state = async () => ({
+      codes: await d1Rows("SELECT * FROM codes WHERE id IN (?, ?) ORDER BY id", ...codeIds),
+      redemptions: await d1Rows("SELECT * FROM redemptions WHERE code_id = ? ORDER BY id", codeIds[0]),
+      seats: await d1Rows("SELECT * FROM licence_activations WHERE code_id = ? ORDER BY device_id", codeIds[1]),
+    });
+    const forget = () =>
+      env.DB.batch([
+        env.DB.prepare("DELETE FROM redemptions WHERE code_id = ?").bind(codeIds[0]),
+        env.DB.prepare("DELETE FROM licence_activations WHERE code_id = ?").bind(codeIds[1]),
+        env.DB.prepare("DELETE FROM codes WHERE id IN (?, ?)").bind(...codeIds),
+      ]);
+
+    const inOrder = asMessages(events);
+    expectAllAcked(await deliver("events", inOrder), inOrder);
+    const reference = await state();
+    // Codes list in id order, which is the order they were issued: the card, then the licence.
+    expect(reference.codes.map((row) => [row.form, row.balance_remaining, row.seats_used])).toEqual([
+      ["balance", 800, null],
+      ["seats", null, 1],
+    ]);
+    expect(reference.redemptions.map((row) => [row.amount, row.currency, row.status]).sort()).toEqual([
+      [200, "CNY", "completed"],
+      [300, "CNY", "reversed"],
+    ]);
+    expect(reference.seats.map((row) => [row.device_id, row.deactivated_at === null])).toEqual([
+      ["a", true],
+      ["b", false],
+    ]);
+
+    await forget();
+    const scrambled: Delivery[][] = [
+      asMessages([...events].reverse()),
+      asMessages(
+        events.filter((_, i) => i % 2 === 1),
+        "-odd",
+      ),
+      [...asMessages(events.slice(0, 3)), ...asMessages(events.slice(0, 3))],
+    ];
+    for (const batch of scrambled) expectAllAcked(await deliver("events", batch), batch);
+    expect(await state()).toEqual(reference);
   });
 
   it("stock events (expiry and levels) delivered twice and out of order leave the in-order state", async () => {

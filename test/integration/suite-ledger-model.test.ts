@@ -27,16 +27,38 @@ type Partner = "ptn_a" | "ptn_b" | null;
 /** Which of the object's codes a command names (taken modulo the number of codes). */
 type Slot = { slot: number };
 
+/** The forms a model code takes: a voucher, a count card with an hour between uses, stored value. */
+type Terms = null | { form: "uses"; minIntervalSeconds: number } | { form: "balance"; balance: number };
+
 type Command =
-  | ({ kind: "arm"; uses: number; validDays: number | null } & Slot)
+  | ({ kind: "arm"; uses: number; validDays: number | null; terms: Terms } & Slot)
   | ({ kind: "verify"; foreign: boolean } & Slot)
-  | ({ kind: "redeem"; foreign: boolean; partner: Partner; key: string | null; location: string | null } & Slot)
+  | ({
+      kind: "redeem";
+      foreign: boolean;
+      partner: Partner;
+      key: string | null;
+      location: string | null;
+      /** Mostly what the code's form takes (an amount for stored value, none otherwise), sometimes the other. */
+      amount: { fits: boolean; value: number };
+    } & Slot)
   | { kind: "reverse"; foreign: boolean; partner: Partner; target: number | "unknown" }
   | ({ kind: "void"; foreign: boolean } & Slot)
   | { kind: "advance"; ms: number }
   | { kind: "evict" };
 
 const partnerArb = fc.constantFrom<Partner>("ptn_a", "ptn_b", null);
+const termsArb = fc.constantFrom<Terms>(
+  null,
+  null,
+  { form: "uses", minIntervalSeconds: 3_600 },
+  { form: "balance", balance: 1_000 },
+  { form: "balance", balance: 1_000 },
+);
+const amountArb = fc.record({
+  fits: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  value: fc.constantFrom(300, 700, 1_000),
+});
 const slotArb = fc.nat(2);
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   {
@@ -45,6 +67,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       kind: fc.constant("arm" as const),
       uses: fc.constantFrom(1, 2, 3, 5),
       validDays: fc.constantFrom(null, 1, 30),
+      terms: termsArb,
       slot: slotArb,
     }),
   },
@@ -60,6 +83,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       partner: partnerArb,
       key: fc.constantFrom(null, "k1", "k2"),
       location: fc.constantFrom(null, "s1", "s2"),
+      amount: amountArb,
       slot: slotArb,
     }),
   },
@@ -99,6 +123,7 @@ const sequenceArb = fc.record({
         kind: fc.constant("arm" as const),
         uses: fc.constantFrom(1, 2, 3, 5),
         validDays: fc.constantFrom(null, 1, 30),
+        terms: termsArb,
         slot: fc.constant(0),
       }),
       fc.array(commandArb, { minLength: 20, maxLength: 60, size: "max" }),
@@ -113,13 +138,21 @@ interface ModelRedemption {
   scope: string | null;
   requestHash: string;
   reversed: boolean;
+  amount: number | null;
+  createdAt: number;
+  location: string | null;
+  reversedAt: number | null;
   /** What the first call answered, which a replay must repeat exactly. */
   answer: RedemptionView;
 }
 
 interface ModelCode {
+  terms: Terms;
   usesTotal: number;
   remaining: number;
+  /** Stored value: loaded and left (0 for the other forms). */
+  balanceTotal: number;
+  balance: number;
   expiresAt: number | null;
   voidedAt: number | null;
   version: number;
@@ -139,14 +172,40 @@ const codeIdOf = (slot: number) => `cod_model_${slot}`;
 const SKU_ID = "sku_model";
 const PRODUCT = "Model product";
 
+const isBalance = (code: ModelCode) => code.terms?.form === "balance";
+
 function status(code: ModelCode, now: number): CodeView["status"] {
   if (code.voidedAt !== null) return "voided";
-  if (code.remaining <= 0) return "redeemed";
+  if ((isBalance(code) ? code.balance : code.remaining) <= 0) return "redeemed";
   if (code.expiresAt !== null && now >= code.expiresAt) return "expired";
   return "active";
 }
 
-function viewOf(code: ModelCode, slot: number, now: number): CodeView {
+/** The latest of the slot's uses not reversed: a count card's interval runs from it. */
+function lastUse(model: Model, slot: number): number | null {
+  const standing = model.redemptions.filter((r) => r.slot === slot && !r.reversed).map((r) => r.createdAt);
+  return standing.length === 0 ? null : Math.max(...standing);
+}
+
+function nextUse(model: Model, code: ModelCode, slot: number): number | null {
+  const last = lastUse(model, slot);
+  return code.terms?.form === "uses" && last !== null ? last + code.terms.minIntervalSeconds * 1000 : null;
+}
+
+/** Why a use of `amount` is refused now, by the contract; null when it is taken. */
+function refusalOf(model: Model, code: ModelCode, slot: number, amount: number | null, now: number) {
+  if (isBalance(code) && amount === null) return "amount_required";
+  if (!isBalance(code) && amount !== null) return "amount_not_applicable";
+  const current = status(code, now);
+  if (current === "voided") return "code_voided";
+  if (current === "expired") return "code_expired";
+  if (isBalance(code)) return (amount ?? 0) > code.balance ? "insufficient_balance" : null;
+  if (current === "redeemed") return "code_already_redeemed";
+  const next = nextUse(model, code, slot);
+  return next !== null && now < next ? "code_too_soon" : null;
+}
+
+function viewOf(model: Model, code: ModelCode, slot: number, now: number): CodeView {
   return {
     codeId: codeIdOf(slot),
     skuId: SKU_ID,
@@ -155,6 +214,16 @@ function viewOf(code: ModelCode, slot: number, now: number): CodeView {
     usesTotal: code.usesTotal,
     remainingUses: code.remaining,
     expiresAt: code.expiresAt,
+    form: code.terms?.form ?? "uses",
+    terms: code.terms,
+    usable: refusalOf(model, code, slot, isBalance(code) ? 1 : null, now) === null,
+    currency: isBalance(code) ? "CNY" : null,
+    balanceTotal: code.balanceTotal,
+    balanceRemaining: code.balance,
+    lastUsedAt: lastUse(model, slot),
+    nextUseAt: nextUse(model, code, slot),
+    activatedAt: null,
+    seatsUsed: 0,
   };
 }
 
@@ -190,31 +259,59 @@ async function step(
         skuId: SKU_ID,
         orderId: "ord_model",
         productName: PRODUCT,
-        policy: { uses: command.uses, validDays: command.validDays },
+        policy: { uses: command.uses, validDays: command.validDays, terms: command.terms },
         issuedAt,
+        ...(command.terms?.form === "balance" ? { currency: "CNY" } : {}),
       });
       // A repeated arm keeps the first policy and state.
       const first = model.codes[slot] === null;
+      // Stored value is not counted in uses: its one use stands for the code.
+      const uses = command.terms?.form === "balance" ? 1 : command.uses;
+      const loaded = command.terms?.form === "balance" ? command.terms.balance : 0;
       const code = model.codes[slot] ?? {
-        usesTotal: command.uses,
-        remaining: command.uses,
+        terms: command.terms,
+        usesTotal: uses,
+        remaining: uses,
+        balanceTotal: loaded,
+        balance: loaded,
         expiresAt: command.validDays === null ? null : issuedAt + command.validDays * DAY,
         voidedAt: null,
         version: 1,
       };
       model.codes[slot] = code;
       // arm() answers with the wall clock's view; the model's clock only ever runs ahead of it.
-      expect(real).toEqual(viewOf(code, slot, issuedAt));
+      expect(real).toEqual(viewOf(model, code, slot, issuedAt));
       return first ? "arm" : "arm again";
     }
     case "verify": {
       const real = await ledger.verify(command.foreign ? FOREIGN : MERCHANT, lookupKey, now);
       const code = model.codes[slot];
-      expect(real).toEqual(command.foreign || !code ? null : viewOf(code, slot, now));
+      const seen = command.foreign || !code ? null : viewOf(model, code, slot, now);
+      expect(real).toEqual(
+        seen && code && isBalance(code)
+          ? {
+              ...seen,
+              history: model.redemptions
+                .filter((r) => r.slot === slot)
+                .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+                .slice(0, 50)
+                .map((r) => ({
+                  id: r.id,
+                  amount: r.amount,
+                  createdAt: r.createdAt,
+                  reversedAt: r.reversedAt,
+                  location: r.location,
+                })),
+            }
+          : seen,
+      );
       return real ? `verify ${real.status}` : "verify null";
     }
     case "redeem": {
-      const requestHash = JSON.stringify([`code-${slot}`, command.location]);
+      const stored = model.codes[slot];
+      const wantsAmount = stored !== null && stored !== undefined && isBalance(stored);
+      const amount = wantsAmount === command.amount.fits ? command.amount.value : null;
+      const requestHash = JSON.stringify([`code-${slot}`, command.location, amount]);
       const real = await ledger.redeem({
         lookupKey,
         merchantId: command.foreign ? FOREIGN : MERCHANT,
@@ -223,6 +320,7 @@ async function step(
         idempotencyKey: command.key,
         requestHash,
         location: command.location,
+        amount,
         now,
       });
       const code = model.codes[slot];
@@ -235,9 +333,12 @@ async function step(
       const refused = scope === null ? undefined : model.refusals.find((r) => r.scope === scope);
       if (refused) {
         expect(real).toEqual(
-          refused.requestHash === requestHash
-            ? { ok: false, error: refused.error, replayed: true }
-            : { ok: false, error: "idempotency_key_reused" },
+          refused.requestHash !== requestHash
+            ? { ok: false, error: "idempotency_key_reused" }
+            : refused.error === "code_too_soon"
+              ? // A replayed "too soon" says when the next use is allowed as of now.
+                { ok: false, error: refused.error, retryAt: nextUse(model, code, slot) ?? now, replayed: true }
+              : { ok: false, error: refused.error, replayed: true },
         );
         return refused.requestHash === requestHash ? "redeem refusal replayed" : "redeem idempotency_key_reused";
       }
@@ -251,41 +352,47 @@ async function step(
         );
         return prior.requestHash === requestHash ? "redeem replayed" : "redeem idempotency_key_reused";
       }
-      const refusal = {
-        voided: "code_voided",
-        redeemed: "code_already_redeemed",
-        expired: "code_expired",
-        active: null,
-      }[status(code, now)];
+      const refusal = refusalOf(model, code, slot, amount, now);
       if (refusal) {
-        expect(real).toEqual({ ok: false, error: refusal, replayed: false });
+        expect(real).toEqual(
+          refusal === "code_too_soon"
+            ? { ok: false, error: refusal, retryAt: nextUse(model, code, slot), replayed: false }
+            : { ok: false, error: refusal, replayed: false },
+        );
         if (scope !== null) model.refusals.push({ scope, slot, requestHash, error: refusal });
         return `redeem ${refusal}`;
       }
-      code.remaining -= 1;
+      if (isBalance(code)) code.balance -= amount ?? 0;
+      else code.remaining -= 1;
       code.version += 1;
-      expect(real).toMatchObject({ ok: true, replayed: false });
-      if (!real.ok || !("redemption" in real)) throw new Error("unreachable");
-      const { redemption } = real;
-      expect(redemption).toEqual({
-        id: redemption.id,
-        codeId: codeIdOf(slot),
-        createdAt: now,
-        code: viewOf(code, slot, now),
-      });
-      expect(model.redemptions.some((r) => r.id === redemption.id)).toBe(false);
-      // The id says which ledger holds it, so a reversal finds its way back here.
-      expect(lookupKeyOfRedemption(redemption.id)).toBe(lookupKey);
-      model.redemptions.push({
-        id: redemption.id,
+      const entry: ModelRedemption = {
+        id: "",
         slot,
         partner: command.partner,
         scope,
         requestHash,
         reversed: false,
-        answer: redemption,
+        amount,
+        createdAt: now,
+        location: command.location,
+        reversedAt: null,
+        answer: null as unknown as RedemptionView,
+      };
+      expect(real).toMatchObject({ ok: true, replayed: false });
+      if (!real.ok || !("redemption" in real)) throw new Error("unreachable");
+      const { redemption } = real;
+      expect(model.redemptions.some((r) => r.id === redemption.id)).toBe(false);
+      model.redemptions.push({ ...entry, id: redemption.id, answer: redemption });
+      expect(redemption).toEqual({
+        id: redemption.id,
+        codeId: codeIdOf(slot),
+        createdAt: now,
+        amount,
+        code: viewOf(model, code, slot, now),
       });
-      return "redeem ok";
+      // The id says which ledger holds it, so a reversal finds its way back here.
+      expect(lookupKeyOfRedemption(redemption.id)).toBe(lookupKey);
+      return isBalance(code) ? "redeem ok (balance)" : "redeem ok";
     }
     case "reverse": {
       const target =
@@ -308,10 +415,12 @@ async function step(
         return "reverse already_reversed";
       }
       target.reversed = true;
-      code.remaining = Math.min(code.usesTotal, code.remaining + 1);
+      target.reversedAt = now;
+      if (isBalance(code)) code.balance = Math.min(code.balanceTotal, code.balance + (target.amount ?? 0));
+      else code.remaining = Math.min(code.usesTotal, code.remaining + 1);
       code.version += 1;
-      expect(real).toEqual({ ok: true, redemptionId, reversedAt: now, code: viewOf(code, targetSlot, now) });
-      return "reverse ok";
+      expect(real).toEqual({ ok: true, redemptionId, reversedAt: now, code: viewOf(model, code, targetSlot, now) });
+      return isBalance(code) ? "reverse ok (balance)" : "reverse ok";
     }
     case "void": {
       const real = await ledger.void(command.foreign ? FOREIGN : MERCHANT, lookupKey, now);
@@ -324,7 +433,7 @@ async function step(
         code.voidedAt = now;
         code.version += 1;
       }
-      expect(real).toEqual({ ok: true, voidedAt: code.voidedAt, code: viewOf(code, slot, now) });
+      expect(real).toEqual({ ok: true, voidedAt: code.voidedAt, code: viewOf(model, code, slot, now) });
       return "void";
     }
     case "advance":
@@ -355,7 +464,10 @@ function stored(ledger: DurableObjectStub<CodeLedger>) {
         expiresAt: number | null;
         voidedAt: number | null;
         version: number;
-      }>("SELECT lookupKey, usesTotal, usesRemaining, expiresAt, voidedAt, version FROM codes ORDER BY lookupKey")
+        balanceRemaining: number;
+      }>(
+        "SELECT lookupKey, usesTotal, usesRemaining, expiresAt, voidedAt, version, balanceRemaining FROM codes ORDER BY lookupKey",
+      )
       .toArray()
       .map((row) => ({ ...row }));
     const redemptions = sql
@@ -393,6 +505,7 @@ function expectedStorage(model: Model) {
         expiresAt: code.expiresAt,
         voidedAt: code.voidedAt,
         version: code.version,
+        balanceRemaining: code.balance,
       }))
       .sort((a, b) => (a.lookupKey < b.lookupKey ? -1 : 1)),
     redemptions: model.redemptions
@@ -408,7 +521,7 @@ const randomHex = (bytes: number) =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
 
 describe("CodeLedger against its model", () => {
-  it("60 random sequences of 20 to 61 commands (arm, verify, redeem with and without keys, reverse own / foreign / unknown, void, clock, evict) on one code or three codes of a shard match the model after every command", async () => {
+  it("60 random sequences of 20 to 61 commands (arm a voucher, count card with an interval or stored value, verify, redeem with and without keys and amounts, reverse own / foreign / unknown, void, clock, evict) on one code or three codes of a shard match the model after every command", async () => {
     let commandsRun = 0;
     let redemptionsTaken = 0;
     const outcomes: Record<string, number> = {};
@@ -470,6 +583,12 @@ describe("CodeLedger against its model", () => {
         "redeem code_expired",
         "redeem code_voided",
         "redeem code_not_found",
+        "redeem ok (balance)",
+        "redeem insufficient_balance",
+        "redeem amount_required",
+        "redeem amount_not_applicable",
+        "redeem code_too_soon",
+        "reverse ok (balance)",
         "reverse ok",
         "reverse already_reversed",
         "reverse another partner's",

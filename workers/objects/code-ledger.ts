@@ -1,14 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import {
-  afterRedemption,
-  afterReversal,
+  afterActivation,
+  afterDeactivation,
+  afterUse,
+  afterUseReversed,
+  type CodeForm,
   type CodePolicy,
-  type CodeState,
   type CodeStatus,
-  expiryOf,
+  type FormTerms,
+  formOf,
+  initialState,
+  type LedgerState,
   newRedemptionId,
-  refuseRedemption,
-  statusOf,
+  nextUseAt,
+  refuseActivation,
+  refuseUse,
+  statusOfCode,
+  type UseRefusal,
+  validUntil,
 } from "@tessera/domain";
 import type { Env } from "../env";
 import { Outbox } from "./outbox";
@@ -22,6 +31,8 @@ export interface ArmInput {
   productName: string;
   policy: CodePolicy;
   issuedAt: number;
+  /** The currency of a stored-value code's balance (its SKU's). */
+  currency?: string | undefined;
 }
 
 export interface CodeView {
@@ -31,7 +42,26 @@ export interface CodeView {
   status: CodeStatus;
   usesTotal: number;
   remainingUses: number;
+  /** When it stops working: the policy's expiry, or a time card's window end once known. */
   expiresAt: number | null;
+  form: CodeForm;
+  terms: FormTerms | null;
+  /** Whether a use would be taken now, amount aside; for a licence, whether it is in force (seats aside). */
+  usable: boolean;
+  currency: string | null;
+  balanceTotal: number;
+  balanceRemaining: number;
+  lastUsedAt: number | null;
+  nextUseAt: number | null;
+  activatedAt: number | null;
+  seatsUsed: number;
+}
+
+/** What verification shows beyond the view: a stored value's history, a licence's devices. */
+export interface CodeDetail extends CodeView {
+  history?: { id: string; amount: number; createdAt: number; reversedAt: number | null; location: string | null }[];
+  devices?: { deviceId: string; activatedAt: number }[];
+  deviceHoldsSeat?: boolean;
 }
 
 export interface RedeemInput {
@@ -44,6 +74,8 @@ export interface RedeemInput {
   /** Hash of what the caller asked for, so a reused key with another request is refused. */
   requestHash: string;
   location: string | null;
+  /** Stored value: minor units to spend; null for the forms that take a use. */
+  amount?: number | null;
   now?: number;
 }
 
@@ -51,16 +83,36 @@ export interface RedemptionView {
   id: string;
   codeId: string;
   createdAt: number;
+  /** Stored value: what it spent; absent from redemptions made before the forms. */
+  amount?: number | null;
   code: CodeView;
 }
 
-export type RedeemRefusal = "code_already_redeemed" | "code_expired" | "code_voided";
+/** Why a use is refused (see `refuseUse`), as the ledger answers and replays it. */
+export type RedeemRefusal = UseRefusal;
 
 export type RedeemOutcome =
   | { ok: true; replayed: boolean; redemption: RedemptionView }
   /** `replayed`: the refusal the same Idempotency-Key and request got the first time. */
-  | { ok: false; error: RedeemRefusal; replayed: boolean }
+  | { ok: false; error: Exclude<RedeemRefusal, "code_too_soon">; replayed: boolean }
+  | { ok: false; error: "code_too_soon"; retryAt: number; replayed: boolean }
   | { ok: false; error: "code_not_found" | "idempotency_key_reused" };
+
+export interface SeatInput {
+  merchantId: string;
+  lookupKey: string;
+  deviceId: string;
+  now?: number;
+}
+
+export type ActivateOutcome =
+  | { ok: true; deviceId: string; activatedAt: number; code: CodeView }
+  | { ok: false; error: "code_not_found" | "code_voided" | "code_expired" | "seats_full" | "code_form_mismatch" };
+
+export type DeactivateOutcome =
+  /** `fresh`: this call freed the seat (false when it answers an earlier deactivation). */
+  | { ok: true; deviceId: string; deactivatedAt: number; fresh: boolean; code: CodeView }
+  | { ok: false; error: "code_not_found" | "not_found" | "code_form_mismatch" };
 
 export type ReverseOutcome =
   | { ok: true; redemptionId: string; reversedAt: number; code: CodeView }
@@ -68,7 +120,10 @@ export type ReverseOutcome =
 
 export type VoidOutcome = { ok: true; voidedAt: number; code: CodeView } | { ok: false; error: "not_found" };
 
-interface CodeRow extends CodeState {
+interface CodeRow extends LedgerState {
+  /** The form's terms as JSON; null for a plain voucher (and codes armed before the forms). */
+  terms: string | null;
+  currency: string | null;
   codeId: string;
   lookupKey: string;
   merchantId: string;
@@ -80,21 +135,40 @@ interface CodeRow extends CodeState {
   [key: string]: SqlStorageValue;
 }
 
+/** The columns the product forms added to `codes`, for ledgers armed before them. */
+const FORM_COLUMNS = [
+  "terms TEXT",
+  "currency TEXT",
+  "balanceTotal INTEGER NOT NULL DEFAULT 0",
+  "balanceRemaining INTEGER NOT NULL DEFAULT 0",
+  "lastUsedAt INTEGER",
+  "activatedAt INTEGER",
+  "seatsUsed INTEGER NOT NULL DEFAULT 0",
+];
+
+const ACTIVATIONS = `CREATE TABLE IF NOT EXISTS activations (
+     lookupKey TEXT NOT NULL, deviceId TEXT NOT NULL, activatedAt INTEGER NOT NULL, deactivatedAt INTEGER,
+     PRIMARY KEY (lookupKey, deviceId)) WITHOUT ROWID`;
+
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS codes (
      lookupKey TEXT PRIMARY KEY, codeId TEXT NOT NULL, merchantId TEXT NOT NULL, skuId TEXT NOT NULL,
      orderId TEXT NOT NULL, productName TEXT NOT NULL, usesTotal INTEGER NOT NULL,
      usesRemaining INTEGER NOT NULL, issuedAt INTEGER NOT NULL, expiresAt INTEGER,
-     voidedAt INTEGER, version INTEGER NOT NULL) WITHOUT ROWID`,
+     voidedAt INTEGER, version INTEGER NOT NULL, ${FORM_COLUMNS.join(", ")}) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS redemptions (
      id TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, partnerId TEXT, idempotencyKey TEXT UNIQUE,
      requestHash TEXT NOT NULL, location TEXT, createdAt INTEGER NOT NULL, reversedAt INTEGER,
-     response TEXT NOT NULL, actor TEXT)`,
+     response TEXT NOT NULL, actor TEXT, amount INTEGER)`,
   // A refusal answered under an Idempotency-Key, so the same key and request get it again.
   `CREATE TABLE IF NOT EXISTS refusals (
      idempotencyKey TEXT PRIMARY KEY, lookupKey TEXT NOT NULL, requestHash TEXT NOT NULL,
      error TEXT NOT NULL, createdAt INTEGER NOT NULL) WITHOUT ROWID`,
+  ACTIVATIONS,
 ];
+
+/** Stored-value redemptions verification lists, newest first. */
+const HISTORY = 50;
 
 /** Rows kept in memory per object; a shard of a large merchant holds more codes than are hot. */
 const CACHED_CODES = 512;
@@ -129,20 +203,26 @@ export class CodeLedger extends DurableObject<Env> {
       for (const statement of SCHEMA) this.#sql.exec(statement);
       Outbox.createTable(this.#sql);
       this.#armed = true;
-      const expiresAt = expiryOf(input.policy, input.issuedAt);
+      const state = initialState(input.policy, input.issuedAt);
       this.#sql.exec(
         `INSERT INTO codes (lookupKey, codeId, merchantId, skuId, orderId, productName, usesTotal,
-           usesRemaining, issuedAt, expiresAt, voidedAt, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1)`,
+           usesRemaining, issuedAt, expiresAt, voidedAt, version, terms, currency, balanceTotal, balanceRemaining,
+           lastUsedAt, activatedAt, seatsUsed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?, ?, ?, ?, NULL, NULL, 0)`,
         input.lookupKey,
         input.codeId,
         input.merchantId,
         input.skuId,
         input.orderId,
         input.productName,
-        input.policy.uses,
-        input.policy.uses,
+        state.usesTotal,
+        state.usesRemaining,
         input.issuedAt,
-        expiresAt,
+        state.expiresAt,
+        input.policy.terms ? JSON.stringify(input.policy.terms) : null,
+        input.currency ?? null,
+        state.balanceTotal,
+        state.balanceRemaining,
       );
       const row = this.#mustLoad(input.lookupKey);
       this.#outbox.add({ type: "code.armed", merchantId: input.merchantId, data: snapshot(row) });
@@ -151,11 +231,40 @@ export class CodeLedger extends DurableObject<Env> {
     return view(this.#mustLoad(input.lookupKey), Date.now());
   }
 
-  /** The code as its merchant's partners may see it; null for unknown and foreign codes alike. */
-  verify(merchantId: string, lookupKey: string, now: number = Date.now()): CodeView | null {
+  /**
+   * The code as its merchant's partners may see it; null for unknown and foreign codes alike.
+   * Stored value comes with its latest redemptions, a licence with the devices holding its seats
+   * (and, given a `deviceId`, whether that device is one of them).
+   */
+  verify(
+    merchantId: string,
+    lookupKey: string,
+    now: number = Date.now(),
+    deviceId: string | null = null,
+  ): CodeDetail | null {
     const row = this.#load(lookupKey);
     if (!row || row.merchantId !== merchantId) return null;
-    return view(row, now);
+    const detail: CodeDetail = view(row, now);
+    if (detail.form === "balance") {
+      detail.history = this.#sql
+        .exec<{ id: string; amount: number; createdAt: number; reversedAt: number | null; location: string | null }>(
+          `SELECT id, amount, createdAt, reversedAt, location FROM redemptions WHERE lookupKey = ?
+           ORDER BY createdAt DESC, id DESC LIMIT ${HISTORY}`,
+          lookupKey,
+        )
+        .toArray();
+    }
+    if (detail.form === "seats") {
+      detail.devices = this.#sql
+        .exec<{ deviceId: string; activatedAt: number }>(
+          `SELECT deviceId, activatedAt FROM activations WHERE lookupKey = ? AND deactivatedAt IS NULL
+           ORDER BY activatedAt, deviceId`,
+          lookupKey,
+        )
+        .toArray();
+      if (deviceId !== null) detail.deviceHoldsSeat = detail.devices.some((device) => device.deviceId === deviceId);
+    }
+    return detail;
   }
 
   redeem(input: RedeemInput): RedeemOutcome {
@@ -175,11 +284,13 @@ export class CodeLedger extends DurableObject<Env> {
         .toArray()[0];
       if (prior) {
         if (prior.requestHash !== input.requestHash) return { ok: false, error: "idempotency_key_reused" };
-        if (prior.error !== null) return { ok: false, error: prior.error, replayed: true };
+        if (prior.error !== null) return refusalOutcome(prior.error, policyOf(row), row, now, true);
         return { ok: true, replayed: true, redemption: JSON.parse(prior.response ?? "null") as RedemptionView };
       }
     }
-    const refusal = refuseRedemption(row, now);
+    const policy = policyOf(row);
+    const amount = input.amount ?? null;
+    const refusal = refuseUse(policy, row, now, amount);
     if (refusal) {
       if (scope !== null) {
         this.#sql.exec(
@@ -191,27 +302,24 @@ export class CodeLedger extends DurableObject<Env> {
           now,
         );
       }
-      return { ok: false, error: refusal, replayed: false };
+      return refusalOutcome(refusal, policy, row, now, false);
     }
 
-    const next = { ...row, ...afterRedemption(row), version: row.version + 1 };
+    const next = { ...row, ...afterUse(policy, row, now, amount), version: row.version + 1 };
     const actor = actorOf(input);
     const redemption: RedemptionView = {
       id: newRedemptionId(row.lookupKey, now),
       codeId: row.codeId,
       createdAt: now,
+      amount,
       code: view(next, now),
     };
     this.ctx.storage.transactionSync(() => {
+      this.#writeState(next);
       this.#sql.exec(
-        "UPDATE codes SET usesRemaining = ?, version = ? WHERE lookupKey = ?",
-        next.usesRemaining,
-        next.version,
-        row.lookupKey,
-      );
-      this.#sql.exec(
-        `INSERT INTO redemptions (id, lookupKey, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt, response, actor)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+        `INSERT INTO redemptions (id, lookupKey, partnerId, idempotencyKey, requestHash, location, createdAt, reversedAt,
+           response, actor, amount)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
         redemption.id,
         row.lookupKey,
         input.partnerId,
@@ -221,6 +329,7 @@ export class CodeLedger extends DurableObject<Env> {
         now,
         JSON.stringify(redemption),
         actor,
+        amount,
       );
       this.#outbox.add({
         type: "code.redeemed",
@@ -232,6 +341,7 @@ export class CodeLedger extends DurableObject<Env> {
           partnerId: input.partnerId,
           location: input.location,
           actor,
+          amount,
         },
       });
     });
@@ -260,8 +370,9 @@ export class CodeLedger extends DurableObject<Env> {
         location: string | null;
         createdAt: number;
         actor: string | null;
+        amount: number | null;
       }>(
-        "SELECT lookupKey, reversedAt, partnerId, location, createdAt, actor FROM redemptions WHERE id = ?",
+        "SELECT lookupKey, reversedAt, partnerId, location, createdAt, actor, amount FROM redemptions WHERE id = ?",
         redemptionId,
       )
       .toArray()[0];
@@ -270,15 +381,23 @@ export class CodeLedger extends DurableObject<Env> {
     if (partnerId !== null && redemption.partnerId !== partnerId) return { ok: false, error: "not_found" };
     if (redemption.reversedAt !== null) return { ok: false, error: "already_reversed" };
 
-    const next = { ...row, ...afterReversal(row), version: row.version + 1 };
+    // The latest use still standing, so a count card's interval runs from it.
+    const lastUseLeft =
+      this.#sql
+        .exec<{ at: number | null }>(
+          "SELECT max(createdAt) AS at FROM redemptions WHERE lookupKey = ? AND reversedAt IS NULL AND id != ?",
+          row.lookupKey,
+          redemptionId,
+        )
+        .one().at ?? null;
+    const next = {
+      ...row,
+      ...afterUseReversed(policyOf(row), row, redemption.amount, lastUseLeft),
+      version: row.version + 1,
+    };
     this.ctx.storage.transactionSync(() => {
       this.#sql.exec("UPDATE redemptions SET reversedAt = ? WHERE id = ?", now, redemptionId);
-      this.#sql.exec(
-        "UPDATE codes SET usesRemaining = ?, version = ? WHERE lookupKey = ?",
-        next.usesRemaining,
-        next.version,
-        row.lookupKey,
-      );
+      this.#writeState(next);
       this.#outbox.add({
         type: "code.reversed",
         merchantId: row.merchantId,
@@ -291,6 +410,7 @@ export class CodeLedger extends DurableObject<Env> {
           partnerId: redemption.partnerId,
           location: redemption.location,
           actor: redemption.actor,
+          amount: redemption.amount,
           redeemedAt: redemption.createdAt,
         },
       });
@@ -298,6 +418,87 @@ export class CodeLedger extends DurableObject<Env> {
     this.#remember(next);
     this.#outbox.afterWrite();
     return { ok: true, redemptionId, reversedAt: now, code: view(next, now) };
+  }
+
+  /**
+   * Takes a licence seat for a device. A device that holds one is confirmed with its first
+   * activation time, so a retry never takes a second seat; seats are counted in the same
+   * synchronous step that takes one, so a licence never holds more devices than its seats.
+   */
+  activate(input: SeatInput): ActivateOutcome {
+    const now = input.now ?? Date.now();
+    const row = this.#load(input.lookupKey);
+    if (!row || row.merchantId !== input.merchantId) return { ok: false, error: "code_not_found" };
+    const policy = policyOf(row);
+    const held = formOf(policy) === "seats" ? this.#seat(row.lookupKey, input.deviceId) : null;
+    const holds = held !== null && held.deactivatedAt === null;
+    const refusal = refuseActivation(policy, row, now, holds);
+    if (refusal) return { ok: false, error: refusal };
+    if (held && holds)
+      return { ok: true, deviceId: input.deviceId, activatedAt: held.activatedAt, code: view(row, now) };
+
+    const next = { ...row, ...afterActivation(row), version: row.version + 1 };
+    this.ctx.storage.transactionSync(() => {
+      this.#sql.exec(
+        `INSERT INTO activations (lookupKey, deviceId, activatedAt, deactivatedAt) VALUES (?, ?, ?, NULL)
+         ON CONFLICT (lookupKey, deviceId) DO UPDATE SET activatedAt = excluded.activatedAt, deactivatedAt = NULL`,
+        row.lookupKey,
+        input.deviceId,
+        now,
+      );
+      this.#writeState(next);
+      this.#outbox.add({
+        type: "code.activated",
+        merchantId: row.merchantId,
+        at: now,
+        data: { ...snapshot(next), deviceId: input.deviceId, seatActivatedAt: now },
+      });
+    });
+    this.#remember(next);
+    this.#outbox.afterWrite();
+    return { ok: true, deviceId: input.deviceId, activatedAt: now, code: view(next, now) };
+  }
+
+  /**
+   * Frees a device's seat. A device already deactivated (and not activated since) answers with
+   * its first deactivation, so a retry frees nothing twice; a licence may be freed even when
+   * voided or expired.
+   */
+  deactivate(input: SeatInput): DeactivateOutcome {
+    const now = input.now ?? Date.now();
+    const row = this.#load(input.lookupKey);
+    if (!row || row.merchantId !== input.merchantId) return { ok: false, error: "code_not_found" };
+    if (formOf(policyOf(row)) !== "seats") return { ok: false, error: "code_form_mismatch" };
+    const held = this.#seat(row.lookupKey, input.deviceId);
+    if (!held) return { ok: false, error: "not_found" };
+    if (held.deactivatedAt !== null) {
+      return {
+        ok: true,
+        deviceId: input.deviceId,
+        deactivatedAt: held.deactivatedAt,
+        fresh: false,
+        code: view(row, now),
+      };
+    }
+    const next = { ...row, ...afterDeactivation(row), version: row.version + 1 };
+    this.ctx.storage.transactionSync(() => {
+      this.#sql.exec(
+        "UPDATE activations SET deactivatedAt = ? WHERE lookupKey = ? AND deviceId = ?",
+        now,
+        row.lookupKey,
+        input.deviceId,
+      );
+      this.#writeState(next);
+      this.#outbox.add({
+        type: "code.deactivated",
+        merchantId: row.merchantId,
+        at: now,
+        data: { ...snapshot(next), deviceId: input.deviceId, seatActivatedAt: held.activatedAt, deactivatedAt: now },
+      });
+    });
+    this.#remember(next);
+    this.#outbox.afterWrite();
+    return { ok: true, deviceId: input.deviceId, deactivatedAt: now, fresh: true, code: view(next, now) };
   }
 
   /**
@@ -337,12 +538,13 @@ export class CodeLedger extends DurableObject<Env> {
     if (this.#armed !== undefined) return this.#armed;
     const tables = this.#sql
       .exec<{ name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes', 'refusals')",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('code', 'codes', 'refusals', 'activations')",
       )
       .toArray()
       .map((table) => table.name);
     this.#armed = tables.includes("code") || tables.includes("codes");
     if (this.#armed && !tables.includes("refusals")) this.#upgrade(tables.includes("code"));
+    if (this.#armed && !tables.includes("activations")) this.#addFormColumns();
     return this.#armed;
   }
 
@@ -399,6 +601,54 @@ export class CodeLedger extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Ledgers armed before the product forms get their columns and the activations table once
+   * (the activations table is the mark that this was done, so it costs no query afterwards).
+   */
+  #addFormColumns(): void {
+    this.ctx.storage.transactionSync(() => {
+      const has = (table: string) =>
+        this.#sql
+          .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+          .toArray()
+          .map((column) => column.name);
+      const codeColumns = has("codes");
+      for (const column of FORM_COLUMNS) {
+        if (!codeColumns.includes(column.split(" ")[0] as string))
+          this.#sql.exec(`ALTER TABLE codes ADD COLUMN ${column}`);
+      }
+      if (!has("redemptions").includes("amount")) this.#sql.exec("ALTER TABLE redemptions ADD COLUMN amount INTEGER");
+      this.#sql.exec(ACTIVATIONS);
+    });
+  }
+
+  /** Writes every field a use, reversal or seat change may move. */
+  #writeState(next: CodeRow): void {
+    this.#sql.exec(
+      `UPDATE codes SET usesRemaining = ?, balanceRemaining = ?, lastUsedAt = ?, activatedAt = ?, seatsUsed = ?,
+         version = ? WHERE lookupKey = ?`,
+      next.usesRemaining,
+      next.balanceRemaining,
+      next.lastUsedAt,
+      next.activatedAt,
+      next.seatsUsed,
+      next.version,
+      next.lookupKey,
+    );
+  }
+
+  #seat(lookupKey: string, deviceId: string) {
+    return (
+      this.#sql
+        .exec<{ activatedAt: number; deactivatedAt: number | null }>(
+          "SELECT activatedAt, deactivatedAt FROM activations WHERE lookupKey = ? AND deviceId = ?",
+          lookupKey,
+          deviceId,
+        )
+        .toArray()[0] ?? null
+    );
+  }
+
   #mustLoad(lookupKey: string): CodeRow {
     const row = this.#load(lookupKey);
     if (!row) throw new Error("ledger not armed");
@@ -415,20 +665,55 @@ function idempotencyScope(input: Pick<RedeemInput, "partnerId" | "actor">, key: 
   return `${input.partnerId ?? input.actor ?? "-"}:${key}`;
 }
 
+/** A refusal as `redeem` answers it; a count card's says when the next use is allowed. */
+function refusalOutcome(
+  refusal: RedeemRefusal,
+  policy: CodePolicy,
+  row: CodeRow,
+  now: number,
+  replayed: boolean,
+): RedeemOutcome {
+  if (refusal === "code_too_soon")
+    return { ok: false, error: refusal, retryAt: nextUseAt(policy, row) ?? now, replayed };
+  return { ok: false, error: refusal, replayed };
+}
+
+/** The code's policy as armed: its uses are in its row, its form's terms in JSON beside them. */
+function policyOf(row: CodeRow): CodePolicy {
+  return { uses: row.usesTotal, validDays: null, terms: row.terms ? (JSON.parse(row.terms) as FormTerms) : null };
+}
+
 function view(row: CodeRow, now: number): CodeView {
+  const policy = policyOf(row);
+  const form = formOf(policy);
+  const usable =
+    form === "seats"
+      ? refuseActivation(policy, row, now, true) === null
+      : refuseUse(policy, row, now, form === "balance" ? 1 : null) === null;
   return {
     codeId: row.codeId,
     skuId: row.skuId,
     productName: row.productName,
-    status: statusOf(row, now),
+    status: statusOfCode(policy, row, now),
     usesTotal: row.usesTotal,
     remainingUses: row.usesRemaining,
-    expiresAt: row.expiresAt,
+    expiresAt: validUntil(policy, row),
+    form,
+    terms: policy.terms ?? null,
+    usable,
+    currency: row.currency ?? null,
+    balanceTotal: row.balanceTotal ?? 0,
+    balanceRemaining: row.balanceRemaining ?? 0,
+    lastUsedAt: row.lastUsedAt ?? null,
+    nextUseAt: nextUseAt(policy, row),
+    activatedAt: row.activatedAt ?? null,
+    seatsUsed: row.seatsUsed ?? 0,
   };
 }
 
 /** The read model's view of a code, versioned so out-of-order events never move it backwards. */
 function snapshot(row: CodeRow) {
+  const policy = policyOf(row);
   return {
     codeId: row.codeId,
     lookupKey: row.lookupKey,
@@ -436,9 +721,15 @@ function snapshot(row: CodeRow) {
     orderId: row.orderId,
     usesTotal: row.usesTotal,
     usesRemaining: row.usesRemaining,
-    expiresAt: row.expiresAt,
+    expiresAt: validUntil(policy, row),
     voidedAt: row.voidedAt,
     version: row.version,
     issuedAt: row.issuedAt,
+    form: formOf(policy),
+    balanceTotal: row.balanceTotal ?? 0,
+    balanceRemaining: row.balanceRemaining ?? 0,
+    currency: row.currency ?? null,
+    activatedAt: row.activatedAt ?? null,
+    seatsUsed: row.seatsUsed ?? 0,
   };
 }

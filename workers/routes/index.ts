@@ -1,4 +1,6 @@
 import { registerAcceptInvitation } from "./admin/accept-invitation";
+import { registerAddRiskListEntry } from "./admin/add-risk-list-entry";
+import { registerApproveRiskReview } from "./admin/approve-risk-review";
 import { registerCancelFlashSale } from "./admin/cancel-flash-sale";
 import { registerCancelSubscription } from "./admin/cancel-subscription";
 import { registerConfirmTotp } from "./admin/confirm-totp";
@@ -14,6 +16,7 @@ import { registerCreateSku } from "./admin/create-sku";
 import { registerCreateSupplier } from "./admin/create-supplier";
 import { registerDeleteSession } from "./admin/delete-session";
 import { registerDeleteTotp } from "./admin/delete-totp";
+import { registerDeskDeactivation } from "./admin/desk-deactivation";
 import { registerDeskRedemption } from "./admin/desk-redemption";
 import { registerDeskVerification } from "./admin/desk-verification";
 import { registerGetChannel } from "./admin/get-channel";
@@ -24,6 +27,7 @@ import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
 import { registerGetRiskLimits } from "./admin/get-risk-limits";
+import { registerGetRiskSettings } from "./admin/get-risk-settings";
 import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
 import { registerGetSubscription } from "./admin/get-subscription";
@@ -41,7 +45,11 @@ import { registerListFlashSales } from "./admin/list-flash-sales";
 import { registerListOrders } from "./admin/list-orders";
 import { registerListPartners } from "./admin/list-partners";
 import { registerListAdminProducts } from "./admin/list-products";
+import { registerListRedemptionAlerts } from "./admin/list-redemption-alerts";
 import { registerListRedemptions } from "./admin/list-redemptions";
+import { registerListRiskDecisions } from "./admin/list-risk-decisions";
+import { registerListRiskListEntries } from "./admin/list-risk-list-entries";
+import { registerListRiskReviews } from "./admin/list-risk-reviews";
 import { registerListStaff } from "./admin/list-staff";
 import { registerListStock } from "./admin/list-stock";
 import { registerListSubscriptions } from "./admin/list-subscriptions";
@@ -49,6 +57,8 @@ import { registerListSuppliers } from "./admin/list-suppliers";
 import { registerListTickets } from "./admin/list-tickets";
 import { registerRefundOrder } from "./admin/refund-order";
 import { registerRefundOrderItem } from "./admin/refund-order-item";
+import { registerRejectRiskReview } from "./admin/reject-risk-review";
+import { registerRemoveRiskListEntry } from "./admin/remove-risk-list-entry";
 import { registerRemoveStaff } from "./admin/remove-staff";
 import { registerResendOrder } from "./admin/resend-order";
 import { registerRevealDelivery } from "./admin/reveal-delivery";
@@ -64,6 +74,7 @@ import { registerUpdateChannel } from "./admin/update-channel";
 import { registerUpdateChannelPrices } from "./admin/update-channel-prices";
 import { registerUpdateProduct } from "./admin/update-product";
 import { registerUpdateRiskLimits } from "./admin/update-risk-limits";
+import { registerUpdateRiskSettings } from "./admin/update-risk-settings";
 import { registerUpdateSku } from "./admin/update-sku";
 import { registerUpdateStaff } from "./admin/update-staff";
 import { registerUpdateTicket } from "./admin/update-ticket";
@@ -80,6 +91,8 @@ import { registerCreateMerchant } from "./operator/create-merchant";
 import { registerListSuppliersForReview } from "./operator/list-suppliers";
 import { registerReviewSupplier } from "./operator/review-supplier";
 import { registerSeedDemo } from "./operator/seed-demo";
+import { registerCreateActivation } from "./partner/create-activation";
+import { registerCreateDeactivation } from "./partner/create-deactivation";
 import { registerCreateRedemption } from "./partner/create-redemption";
 import { registerCreateVerification } from "./partner/create-verification";
 import { registerReverseRedemption } from "./partner/reverse-redemption";
@@ -141,6 +154,7 @@ export const ROUTES: ((app: App) => void)[] = [
   registerListRedemptions,
   registerAdminReverseRedemption,
   registerDeskVerification,
+  registerDeskDeactivation,
   registerDeskRedemption,
   registerGetDashboard,
   registerListTickets,
@@ -154,6 +168,8 @@ export const ROUTES: ((app: App) => void)[] = [
   registerCreateTicket,
   registerCreateVerification,
   registerCreateRedemption,
+  registerCreateActivation,
+  registerCreateDeactivation,
   registerReverseRedemption,
   registerSandboxWebhook,
   registerCompleteSandboxPayment,
@@ -198,4 +214,14 @@ export const ROUTES: ((app: App) => void)[] = [
   registerGetSubscription,
   registerCancelSubscription,
   registerCancelShopSubscription,
+  registerListRiskReviews,
+  registerApproveRiskReview,
+  registerRejectRiskReview,
+  registerListRiskListEntries,
+  registerAddRiskListEntry,
+  registerRemoveRiskListEntry,
+  registerGetRiskSettings,
+  registerUpdateRiskSettings,
+  registerListRiskDecisions,
+  registerListRedemptionAlerts,
 ];

@@ -23,14 +23,29 @@ export function clientIpOf(headers: Headers): string | undefined {
   return ip && /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip : undefined;
 }
 
+/**
+ * The country Cloudflare placed the client in: `request.cf.country`, else its `CF-IPCountry`
+ * header. `XX` (unknown) and `T1` (Tor) name no country.
+ */
+export function clientCountryOf(request: Request): string | undefined {
+  const cf = (request as { cf?: { country?: unknown } }).cf;
+  const country = typeof cf?.country === "string" ? cf.country : request.headers.get("cf-ipcountry")?.trim();
+  return country && /^[A-Z]{2}$/.test(country) && country !== "XX" && country !== "T1" ? country : undefined;
+}
+
 /** The risk signals an order records from its request. */
 export function requestSignals(
-  headers: Headers,
+  request: Request,
   valid: { "x-device-id"?: string | undefined },
-): { clientIp?: string; deviceId?: string } {
-  const clientIp = clientIpOf(headers);
+): { clientIp?: string; deviceId?: string; clientCountry?: string } {
+  const clientIp = clientIpOf(request.headers);
+  const clientCountry = clientCountryOf(request);
   const deviceId = valid["x-device-id"];
-  return { ...(clientIp ? { clientIp } : {}), ...(deviceId ? { deviceId } : {}) };
+  return {
+    ...(clientIp ? { clientIp } : {}),
+    ...(deviceId ? { deviceId } : {}),
+    ...(clientCountry ? { clientCountry } : {}),
+  };
 }
 
 const Count = (max: number) => z.number().int().min(1).max(max);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { isDate, isTimeZone, ORDER_STATUSES, type OrderStatus, PRODUCT_KINDS } from "@tessera/domain";
 import { SaleBadgeSchema } from "./flash-sale-schemas";
+import { CodeUsageSchema, FormStateSchema, TermsSchema } from "./form-schemas";
 import { MoneySchema } from "./shared";
 import { ComponentSchema, RenewalPlanSchema } from "./subscription-schemas";
 
@@ -14,6 +15,10 @@ export const PolicySchema = z
       .max(3650)
       .nullable()
       .openapi({ description: "Days valid from issuance; null = no expiry" }),
+    terms: TermsSchema.nullable().openapi({
+      description:
+        "The product form's terms; required for stored_value, time_card and licence, null for a plain voucher",
+    }),
   })
   .openapi("CodePolicy");
 
@@ -140,6 +145,9 @@ export const DeliverySchema = z
     code: z.string(),
     secret: z.string().optional(),
     instructions: z.string().nullable(),
+    usage: CodeUsageSchema.optional().openapi({
+      description: "Minted codes: what the code has left, as last recorded (it follows redemptions within moments)",
+    }),
   })
   .openapi("Delivery");
 
@@ -157,6 +165,7 @@ export const CodeStateSchema = z
   .object({
     status: z.enum(["active", "redeemed", "expired", "voided"]),
     remainingUses: z.number().int(),
+    balance: MoneySchema.optional().openapi({ description: "Stored value: what is left after this" }),
   })
   .openapi("CodeState");
 
@@ -173,10 +182,20 @@ export const RedemptionSchema = z
       .openapi({ description: "The staff member who redeemed it at the manual redemption desk" }),
     status: z.enum(["completed", "reversed"]),
     location: z.string().nullable(),
+    amount: MoneySchema.nullable().openapi({ description: "Stored value: what the redemption spent; null for a use" }),
     createdAt: z.string(),
     reversedAt: z.string().nullable(),
   })
   .openapi("Redemption");
+
+/** What a stored-value redemption spends: minor units of the code's currency. */
+export const RedeemAmount = z
+  .number()
+  .int()
+  .min(1)
+  .max(100_000_000)
+  .optional()
+  .openapi({ description: "Stored-value codes only (and required for them): minor units to spend", example: 1250 });
 
 /** What a partner types or scans: bounded so a huge string never reaches a hash or a log. */
 export const CodeInput = z.string().min(1).max(128).openapi({ example: "7K3M-Q9XD-4TPA-WN2B-ER5C" });
@@ -202,16 +221,22 @@ export const TimeZoneInput = z.string().max(64).refine(isTimeZone, "an IANA time
 
 export const VerificationSchema = z
   .object({
-    valid: z.boolean().openapi({ description: "True when the code can be redeemed now" }),
+    valid: z.boolean().openapi({ description: "True when the code can be used now" }),
     status: z.enum(["active", "redeemed", "expired", "voided"]),
     remainingUses: z.number().int(),
-    expiresAt: z.string().nullable(),
+    expiresAt: z.string().nullable().openapi({ description: "When it stops working (a time card's window end)" }),
     productName: z.string(),
   })
+  .extend(FormStateSchema.shape)
   .openapi("Verification");
 
 export const RedemptionResultSchema = z
-  .object({ id: z.string(), createdAt: z.string().nullable(), code: CodeStateSchema })
+  .object({
+    id: z.string(),
+    createdAt: z.string().nullable(),
+    amount: MoneySchema.optional().openapi({ description: "Stored value: what this redemption spent" }),
+    code: CodeStateSchema,
+  })
   .openapi("RedemptionResult");
 
 export const ReversalSchema = z

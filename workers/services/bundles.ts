@@ -272,6 +272,7 @@ export function componentItemRows(
     currency: component.sku.currency,
     policyUses: component.sku.policyUses,
     policyValidDays: component.sku.policyValidDays,
+    policyTerms: component.sku.policyTerms,
     instructions: component.product.instructions,
     recipientCiphertext: component.recipient?.recipientCiphertext ?? null,
     recipientMasked: component.recipient?.recipientMasked ?? null,

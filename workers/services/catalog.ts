@@ -19,7 +19,10 @@ import {
 } from "@tessera/db";
 import {
   type Currency,
+  checkTerms,
   DEFAULT_POLICY,
+  type FormTerms,
+  formOfKind,
   newId,
   type ProductKind,
   type RechargeTemplate,
@@ -33,7 +36,11 @@ import { type SaleBadge, withSales } from "./flash-sale-views";
 import { rechargeTemplateFor } from "./suppliers/checkout";
 
 type Money = { amount: number; currency: Currency };
-type PolicyInput = { uses?: number | undefined; validDays?: number | null | undefined };
+type PolicyInput = {
+  uses?: number | undefined;
+  validDays?: number | null | undefined;
+  terms?: FormTerms | null | undefined;
+};
 
 export interface NewSku {
   name: string;
@@ -57,7 +64,7 @@ export interface SkuView {
   id: string;
   name: string;
   price: Money;
-  policy: { uses: number; validDays: number | null };
+  policy: { uses: number; validDays: number | null; terms: FormTerms | null };
   /**
    * Units on sale: card secrets in stock plus what the SKU's suppliers offer, top-ups what the
    * suppliers offer; null where codes are minted on demand (vouchers).
@@ -88,7 +95,15 @@ export interface ProductView {
 
 type SkuFields = Pick<
   SkuRow,
-  "id" | "name" | "priceAmount" | "currency" | "policyUses" | "policyValidDays" | "stockAvailable" | "lowStockThreshold"
+  | "id"
+  | "name"
+  | "priceAmount"
+  | "currency"
+  | "policyUses"
+  | "policyValidDays"
+  | "policyTerms"
+  | "stockAvailable"
+  | "lowStockThreshold"
 > &
   Partial<Pick<SkuRow, "upstreamAvailable" | "renewalPeriod" | "renewalEvery">>;
 type ProductFields = Pick<
@@ -101,9 +116,9 @@ export function skuView(product: Pick<ProductRow, "kind">, sku: SkuFields, conte
     id: sku.id,
     name: sku.name,
     price: { amount: sku.priceAmount, currency: sku.currency },
-    policy: { uses: sku.policyUses, validDays: sku.policyValidDays },
+    policy: { uses: sku.policyUses, validDays: sku.policyValidDays, terms: sku.policyTerms },
     available:
-      product.kind === "voucher"
+      formOfKind(product.kind) !== null
         ? null
         : (product.kind === "card_secret" || product.kind === "shared_account" ? sku.stockAvailable : 0) +
           (sku.upstreamAvailable ?? 0),
@@ -152,15 +167,48 @@ function toView(product: ProductFields, rows: SkuFields[], contents: Contents = 
 /** Empty text is no text: the admin app sends "" for a field cleared in a form. */
 const textOrNull = (value: string | null | undefined) => (value === undefined ? undefined : value || null);
 
+/**
+ * A SKU's policy columns, checked against its product's kind: stored value, time cards and
+ * licences need their own terms; their codes are not counted in uses, so only a voucher takes more than one.
+ */
+function policyColumns(
+  kind: ProductKind,
+  policy: PolicyInput | undefined,
+  path: string,
+  current: { policyUses: number; policyValidDays: number | null; policyTerms: FormTerms | null } = {
+    policyUses: DEFAULT_POLICY.uses,
+    policyValidDays: DEFAULT_POLICY.validDays,
+    policyTerms: null,
+  },
+) {
+  const columns = {
+    policyUses: policy?.uses ?? current.policyUses,
+    policyValidDays: policy?.validDays === undefined ? current.policyValidDays : policy.validDays,
+    policyTerms: policy?.terms === undefined ? current.policyTerms : policy.terms,
+  };
+  const problem = checkTerms(kind, columns.policyTerms);
+  const form = formOfKind(kind);
+  const fault =
+    problem ??
+    (form !== null && form !== "uses" && columns.policyUses !== 1
+      ? { path: "policy.uses", message: `A ${kind} code is not counted in uses: leave uses at 1` }
+      : null);
+  if (fault) {
+    throw new ApiError("invalid_policy", fault.message, {
+      errors: [{ path: `${path}${fault.path}`, message: fault.message }],
+    });
+  }
+  return columns;
+}
+
 /** A new SKU's row; columns left out take their defaults (no stock yet). */
-function newSkuRow(sku: NewSku, now: number) {
+function newSkuRow(kind: ProductKind, sku: NewSku, now: number, path = "") {
   return {
     id: newId("sku", now),
     name: sku.name,
     priceAmount: sku.price.amount,
     currency: sku.price.currency,
-    policyUses: sku.policy?.uses ?? DEFAULT_POLICY.uses,
-    policyValidDays: sku.policy?.validDays ?? DEFAULT_POLICY.validDays,
+    ...policyColumns(kind, sku.policy, path),
     stockAvailable: 0,
     lowStockThreshold: null,
     createdAt: now,
@@ -187,7 +235,7 @@ export async function createProduct(
     createdAt: now,
     updatedAt: now,
   } satisfies NewProductRow;
-  const skuRows = input.skus.map((sku) => newSkuRow(sku, now));
+  const skuRows = input.skus.map((sku, i) => newSkuRow(input.kind, sku, now, `skus.${i}.`));
   const audit = caller
     ? [
         auditStatement(
@@ -268,7 +316,7 @@ export async function addSku(
   const found = await findProductOfMerchant(ctx.db, caller.merchantId, productId);
   if (!found) throw new ApiError("not_found", "No such product");
   const now = Date.now();
-  const row = newSkuRow(input, now);
+  const row = newSkuRow(found.product.kind, input, now);
   await runAtomic(ctx.db, [
     insertSkuStatement(ctx.db, caller.merchantId, productId, row),
     auditStatement(ctx.db, caller.merchantId, auditEntry(caller, "sku.created", row.id, { productId }, now)),
@@ -281,7 +329,12 @@ export async function updateSku(
   ctx: ServiceContext,
   caller: AdminCaller,
   skuId: string,
-  input: { name?: string | undefined; price?: Money | undefined; lowStockThreshold?: number | null | undefined },
+  input: {
+    name?: string | undefined;
+    price?: Money | undefined;
+    lowStockThreshold?: number | null | undefined;
+    policy?: PolicyInput | undefined;
+  },
 ): Promise<SkuView> {
   const found = await findSkuOfMerchant(ctx.db, caller.merchantId, skuId);
   if (!found) throw new ApiError("not_found", "No such SKU");
@@ -292,6 +345,8 @@ export async function updateSku(
     changes.currency = input.price.currency;
   }
   if (input.lowStockThreshold !== undefined) changes.lowStockThreshold = input.lowStockThreshold;
+  if (input.policy !== undefined)
+    Object.assign(changes, policyColumns(found.product.kind, input.policy, "", found.sku));
   await runAtomic(ctx.db, [
     updateSkuStatement(ctx.db, caller.merchantId, skuId, changes),
     auditStatement(

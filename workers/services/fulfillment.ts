@@ -1,6 +1,6 @@
 import { insertDeliveries, type NewDelivery } from "@tessera/db";
 import { deliveries, orderItems, orders } from "@tessera/db/schema";
-import { type CodePolicy, generateVoucherCode, newId, normalizeCode } from "@tessera/domain";
+import { type CodePolicy, generateVoucherCode, isMintedKind, newId, normalizeCode } from "@tessera/domain";
 import { and, eq } from "drizzle-orm";
 import type { ServiceContext } from "../context";
 import type { StockUnit } from "../objects/stock-keeper";
@@ -112,7 +112,8 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
           createdAt: now,
         });
       }
-    } else if (item.kind === "voucher") {
+    } else if (isMintedKind(item.kind)) {
+      // Vouchers, stored value, time cards and licences: one minted code each, armed below.
       rows.push(...(await mintVouchers(ctx, order, item, now)));
     }
   }
@@ -125,7 +126,11 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
       .map((row) => {
         const item = items.find((candidate) => candidate.id === row.itemId);
         if (!item || !row.codeId || !row.lookupKey) return null;
-        const policy: CodePolicy = { uses: item.policyUses, validDays: item.policyValidDays };
+        const policy: CodePolicy = {
+          uses: item.policyUses,
+          validDays: item.policyValidDays,
+          terms: item.policyTerms,
+        };
         return codeLedgerOf(ctx, order.merchantId, row.lookupKey).arm({
           lookupKey: row.lookupKey,
           codeId: row.codeId,
@@ -135,6 +140,7 @@ export async function fulfillOrder(ctx: ServiceContext, orderId: string): Promis
           productName: item.productName,
           policy,
           issuedAt: row.createdAt,
+          currency: item.currency,
         });
       }),
   );

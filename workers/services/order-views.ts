@@ -1,3 +1,4 @@
+import { type CodeRow, findCodes } from "@tessera/db";
 import type { deliveries, orderItems, orders, payments } from "@tessera/db/schema";
 import { maskCode } from "@tessera/domain";
 import type { ServiceContext } from "../context";
@@ -62,18 +63,47 @@ export function orderView(
   };
 }
 
-/** The buyer's view: the plain codes, with the product's instructions beside them. */
+/**
+ * What a minted code has left, as its read model last heard from its ledger: uses, balance,
+ * validity window, seats. Null until the ledger's first event has landed.
+ */
+function usageView(item: ItemRow | undefined, code: CodeRow | undefined) {
+  if (!item || !code) return null;
+  const terms = item.policyTerms;
+  return {
+    status: code.status as "active" | "redeemed" | "expired" | "voided",
+    remainingUses: code.usesRemaining,
+    validUntil: iso(code.expiresAt),
+    ...(terms?.form === "balance"
+      ? {
+          balance: { amount: code.balanceRemaining ?? terms.balance, currency: item.currency },
+          balanceTotal: { amount: code.balanceTotal ?? terms.balance, currency: item.currency },
+        }
+      : {}),
+    ...(terms?.form === "time" ? { activatedAt: iso(code.activatedAt) } : {}),
+    ...(terms?.form === "seats" ? { seats: { total: terms.seats, used: code.seatsUsed ?? 0 } } : {}),
+  };
+}
+
+/** The buyer's view: the plain codes, with the product's instructions and what each code has left. */
 export async function revealDeliveries(ctx: ServiceContext, rows: DeliveryRow[], items: ItemRow[]) {
+  const merchantId = rows[0]?.merchantId;
+  const codeIds = rows.flatMap((row) => (row.codeId ? [row.codeId] : []));
+  const codes = new Map(
+    (merchantId ? await findCodes(ctx.db, merchantId, codeIds) : []).map((code) => [code.id, code]),
+  );
   return Promise.all(
     rows.map(async (row) => {
       const context = deliveryContext(row);
       const item = items.find((candidate) => candidate.id === row.itemId);
+      const usage = row.codeId ? usageView(item, codes.get(row.codeId)) : null;
       return {
         skuId: row.skuId,
         productName: item?.productName ?? "",
         code: await ctx.vault.decrypt(row.codeCiphertext, context),
         ...(row.secretCiphertext ? { secret: await ctx.vault.decrypt(row.secretCiphertext, context) } : {}),
         instructions: item?.instructions ?? null,
+        ...(usage ? { usage } : {}),
       };
     }),
   );

@@ -56,6 +56,8 @@ export interface NewOrder {
   /** Risk signals of the request: the buyer's IP (`CF-Connecting-IP`) and the shop's device id. */
   clientIp?: string | undefined;
   deviceId?: string | undefined;
+  /** The country Cloudflare placed that IP in. */
+  clientCountry?: string | undefined;
 }
 
 type Line = NonNullable<Awaited<ReturnType<typeof skuOfMerchant>>> & { quantity: number; unitPrice: Money };
@@ -233,6 +235,7 @@ export async function placeOrder(
     channelId: channel.id,
     clientIp: input.clientIp ?? null,
     deviceId: input.deviceId ?? null,
+    clientCountry: input.clientCountry ?? null,
     ...settlement.order,
   };
   // Lines, then their bundles' components, in cart order: the order page lists deliveries by item.
@@ -250,6 +253,7 @@ export async function placeOrder(
     currency: line.unitPrice.currency,
     policyUses: line.sku.policyUses,
     policyValidDays: line.sku.policyValidDays,
+    policyTerms: line.sku.policyTerms,
     instructions: line.product.instructions,
     recipientCiphertext: recipients.get(line.sku.id)?.recipientCiphertext ?? null,
     recipientMasked: recipients.get(line.sku.id)?.recipientMasked ?? null,

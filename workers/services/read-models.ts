@@ -1,4 +1,5 @@
 import {
+  activationStatement,
   codeSnapshotStatement,
   expireOrder,
   recordSaleShardLevel,
@@ -7,7 +8,7 @@ import {
   reversalStatement,
   runAtomic,
 } from "@tessera/db";
-import { statusOf } from "@tessera/domain";
+import { CODE_FORMS, type Currency, statusOf } from "@tessera/domain";
 import { z } from "zod";
 import type { ServiceContext } from "../context";
 import { releaseChannelQuota } from "./channels/quotas";
@@ -24,7 +25,17 @@ const CodeSnapshot = z.object({
   version: z.number().int(),
   /** When the code was issued; optional for events published before it was carried. */
   issuedAt: z.number().optional(),
+  /** The product form and its state; absent from vouchers' events and from events older than the forms. */
+  form: z.enum(CODE_FORMS).optional(),
+  balanceTotal: z.number().int().optional(),
+  balanceRemaining: z.number().int().optional(),
+  currency: z.string().nullable().optional(),
+  activatedAt: z.number().nullable().optional(),
+  seatsUsed: z.number().int().optional(),
 });
+
+/** A licence seat taken or freed, with the code's snapshot after it. */
+const SeatChange = CodeSnapshot.extend({ deviceId: z.string(), seatActivatedAt: z.number() });
 
 const base = { id: z.string(), at: z.number(), merchantId: z.string() };
 
@@ -40,6 +51,8 @@ export const EventSchema = z.discriminatedUnion("type", [
       location: z.string().nullable(),
       /** Who redeemed; optional for events published before it was carried. */
       actor: z.string().nullable().optional(),
+      /** Stored value: the minor units spent. */
+      amount: z.number().int().nullable().optional(),
     }),
   }),
   z.object({
@@ -50,8 +63,15 @@ export const EventSchema = z.discriminatedUnion("type", [
       partnerId: z.string().nullable(),
       location: z.string().nullable(),
       actor: z.string().nullable().optional(),
+      amount: z.number().int().nullable().optional(),
       redeemedAt: z.number(),
     }),
+  }),
+  z.object({ ...base, type: z.literal("code.activated"), data: SeatChange }),
+  z.object({
+    ...base,
+    type: z.literal("code.deactivated"),
+    data: SeatChange.extend({ deactivatedAt: z.number() }),
   }),
   z.object({
     ...base,
@@ -89,6 +109,8 @@ export type TesseraEvent = z.infer<typeof EventSchema>;
 /** The code's read-model row as its ledger published it; older or repeated snapshots change nothing. */
 function codeStatement(ctx: ServiceContext, event: TesseraEvent & { data: z.infer<typeof CodeSnapshot> }) {
   const snap = event.data;
+  // Stored value is used up when its balance is, whatever its (single) use count says.
+  const uses = snap.form === "balance" ? { ...snap, usesRemaining: snap.balanceRemaining ?? 0 } : snap;
   return codeSnapshotStatement(
     ctx.db,
     event.merchantId,
@@ -97,11 +119,20 @@ function codeStatement(ctx: ServiceContext, event: TesseraEvent & { data: z.infe
       skuId: snap.skuId,
       orderId: snap.orderId,
       lookupKey: snap.lookupKey,
-      status: statusOf(snap, event.at),
+      status: statusOf(uses, event.at),
       usesTotal: snap.usesTotal,
       usesRemaining: snap.usesRemaining,
       expiresAt: snap.expiresAt,
       version: snap.version,
+      ...(snap.form
+        ? {
+            form: snap.form,
+            balanceTotal: snap.form === "balance" ? (snap.balanceTotal ?? null) : null,
+            balanceRemaining: snap.form === "balance" ? (snap.balanceRemaining ?? null) : null,
+            activatedAt: snap.activatedAt ?? null,
+            seatsUsed: snap.form === "seats" ? (snap.seatsUsed ?? 0) : null,
+          }
+        : {}),
     },
     event.at,
     snap.issuedAt ?? event.at,
@@ -117,7 +148,7 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
       await codeStatement(ctx, event);
       return;
     case "code.redeemed": {
-      const { redemptionId, codeId, partnerId, location, actor } = event.data;
+      const { redemptionId, codeId, partnerId, location, actor, amount, currency } = event.data;
       await runAtomic(db, [
         codeStatement(ctx, event),
         redemptionStatement(db, event.merchantId, {
@@ -126,13 +157,15 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
           partnerId,
           location,
           actor: actor ?? null,
+          amount: amount ?? null,
+          currency: amount ? ((currency ?? null) as Currency | null) : null,
           createdAt: event.at,
         }),
       ]);
       return;
     }
     case "code.reversed": {
-      const { redemptionId, codeId, partnerId, location, actor, redeemedAt } = event.data;
+      const { redemptionId, codeId, partnerId, location, actor, amount, currency, redeemedAt } = event.data;
       await runAtomic(db, [
         codeStatement(ctx, event),
         reversalStatement(db, event.merchantId, {
@@ -141,8 +174,25 @@ export async function applyEvent(ctx: ServiceContext, event: TesseraEvent): Prom
           partnerId,
           location,
           actor: actor ?? null,
+          amount: amount ?? null,
+          currency: amount ? ((currency ?? null) as Currency | null) : null,
           createdAt: redeemedAt,
           reversedAt: event.at,
+        }),
+      ]);
+      return;
+    }
+    case "code.activated":
+    case "code.deactivated": {
+      const { codeId, deviceId, seatActivatedAt, version } = event.data;
+      await runAtomic(db, [
+        codeStatement(ctx, event),
+        activationStatement(db, event.merchantId, {
+          codeId,
+          deviceId,
+          activatedAt: seatActivatedAt,
+          deactivatedAt: event.type === "code.deactivated" ? event.data.deactivatedAt : null,
+          version,
         }),
       ]);
       return;

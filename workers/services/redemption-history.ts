@@ -20,6 +20,10 @@ export async function listRedemptions(
       staffId: redemption.actor?.startsWith("staff:") ? redemption.actor.slice("staff:".length) : null,
       status: redemption.status,
       location: redemption.location,
+      amount:
+        redemption.amount === null || redemption.currency === null
+          ? null
+          : { amount: redemption.amount, currency: redemption.currency },
       createdAt: new Date(redemption.createdAt).toISOString(),
       reversedAt: iso(redemption.reversedAt),
     })),

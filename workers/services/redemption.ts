@@ -1,8 +1,8 @@
 import { recordAudit } from "@tessera/db";
-import { lookupKeyOfRedemption, normalizeCode, sha256Hex } from "@tessera/domain";
+import { type Currency, lookupKeyOfRedemption, normalizeCode, sha256Hex } from "@tessera/domain";
 import { type AdminCaller, actorOf, type PartnerCaller, type ServiceContext } from "../context";
 import { ApiError } from "../errors";
-import type { CodeView } from "../objects/code-ledger";
+import type { CodeDetail, CodeView } from "../objects/code-ledger";
 import { auditEntry } from "./audit";
 import { codeLedgerOf } from "./code-ledgers";
 
@@ -29,7 +29,7 @@ export function deskRedeemer(caller: AdminCaller): Redeemer {
  * can never match an armed ledger), so unknown, foreign and malformed codes take the same
  * path and get the same answer: no oracle for guessers.
  */
-async function ledgerFor(ctx: ServiceContext, merchantId: string, code: string) {
+export async function ledgerFor(ctx: ServiceContext, merchantId: string, code: string) {
   const normalized = normalizeCode(code) ?? `\u0000${code}`;
   const lookupKey = await ctx.vault.lookupKey(merchantId, normalized);
   return { stub: codeLedgerOf(ctx, merchantId, lookupKey), lookupKey, normalized };
@@ -47,16 +47,75 @@ export function codeStatusView(code: CodeView) {
   return { status: code.status, remainingUses: code.remainingUses, expiresAt: iso(code.expiresAt) };
 }
 
-export async function verifyCode(ctx: ServiceContext, redeemer: Redeemer, code: string) {
-  const { stub, lookupKey } = await ledgerFor(ctx, redeemer.merchantId, code);
-  const view = await stub.verify(redeemer.merchantId, lookupKey);
+/** A stored-value amount as money, in the currency its code was sold in. */
+export function moneyOf(code: Pick<CodeView, "currency">, amount: number) {
+  return { amount, currency: (code.currency ?? "CNY") as Currency };
+}
+
+/** What verification shows of the code's form: balance and history, interval, window, seats. */
+function formState(view: CodeDetail) {
+  const terms = view.terms;
+  return {
+    form: view.form,
+    ...(terms?.form === "balance"
+      ? {
+          balance: { remaining: moneyOf(view, view.balanceRemaining), total: moneyOf(view, view.balanceTotal) },
+          history: (view.history ?? []).map((use) => ({
+            id: use.id,
+            amount: moneyOf(view, use.amount),
+            createdAt: iso(use.createdAt) as string,
+            reversedAt: iso(use.reversedAt),
+            location: use.location,
+          })),
+        }
+      : {}),
+    ...(terms?.form === "uses" && terms.minIntervalSeconds !== null
+      ? { nextUseAt: view.nextUseAt !== null && view.nextUseAt > Date.now() ? iso(view.nextUseAt) : null }
+      : {}),
+    ...(terms?.form === "time"
+      ? {
+          window: {
+            start: terms.start,
+            activatedAt: iso(view.activatedAt),
+            validUntil: iso(view.expiresAt),
+            weekdays: terms.weekdays,
+            hours: terms.hours,
+            timeZone: terms.timeZone,
+            usableNow: view.usable,
+          },
+        }
+      : {}),
+    ...(terms?.form === "seats"
+      ? {
+          seats: {
+            total: terms.seats,
+            used: view.seatsUsed,
+            devices: (view.devices ?? []).map((device) => ({
+              deviceId: device.deviceId,
+              activatedAt: iso(device.activatedAt) as string,
+            })),
+            ...(view.deviceHoldsSeat === undefined ? {} : { deviceHoldsSeat: view.deviceHoldsSeat }),
+          },
+        }
+      : {}),
+  };
+}
+
+export async function verifyCode(
+  ctx: ServiceContext,
+  redeemer: Redeemer,
+  input: { code: string; deviceId?: string | undefined },
+) {
+  const { stub, lookupKey } = await ledgerFor(ctx, redeemer.merchantId, input.code);
+  const view = await stub.verify(redeemer.merchantId, lookupKey, Date.now(), input.deviceId ?? null);
   if (!view) throw new ApiError("code_not_found");
   return {
-    valid: view.status === "active",
+    valid: view.usable,
     status: view.status,
     remainingUses: view.remainingUses,
     expiresAt: iso(view.expiresAt),
     productName: view.productName,
+    ...formState(view),
   };
 }
 
@@ -75,6 +134,7 @@ export async function redeemCode(
 ) {
   const { stub, lookupKey, normalized } = await ledgerFor(ctx, redeemer.merchantId, input.code);
   const location = input.location ?? null;
+  const amount = input.amount ?? null;
   const requestHash = await sha256Hex(
     JSON.stringify(input.amount === undefined ? [normalized, location] : [normalized, location, input.amount]),
   );
@@ -91,10 +151,16 @@ export async function redeemCode(
     idempotencyKey: input.idempotencyKey,
     requestHash,
     location,
+    amount,
   });
   if (!outcome.ok) {
     const replayed = "replayed" in outcome && outcome.replayed;
-    throw new ApiError(outcome.error, undefined, replayed ? { headers: { "idempotent-replayed": "true" } } : {});
+    const headers: Record<string, string> = replayed ? { "idempotent-replayed": "true" } : {};
+    if (outcome.error === "code_too_soon") {
+      headers["retry-after"] = String(Math.max(1, Math.ceil((outcome.retryAt - Date.now()) / 1000)));
+      throw new ApiError("code_too_soon", `The next use is allowed from ${iso(outcome.retryAt)}`, { headers });
+    }
+    throw new ApiError(outcome.error, undefined, { headers });
   }
   const { redemption } = outcome;
   return {
@@ -102,8 +168,18 @@ export async function redeemCode(
     result: {
       id: redemption.id,
       createdAt: iso(redemption.createdAt),
-      code: { status: redemption.code.status, remainingUses: redemption.code.remainingUses },
+      ...(redemption.amount ? { amount: moneyOf(redemption.code, redemption.amount) } : {}),
+      code: codeState(redemption.code),
     },
+  };
+}
+
+/** A code's state after a use or reversal: a stored value's balance with it. */
+function codeState(code: CodeView) {
+  return {
+    status: code.status,
+    remainingUses: code.remainingUses,
+    ...(code.form === "balance" ? { balance: moneyOf(code, code.balanceRemaining) } : {}),
   };
 }
 
@@ -124,7 +200,7 @@ export async function reverseRedemption(ctx: ServiceContext, redeemer: Redeemer,
     id: outcome.redemptionId,
     status: "reversed" as const,
     reversedAt: iso(outcome.reversedAt),
-    code: { status: outcome.code.status, remainingUses: outcome.code.remainingUses },
+    code: codeState(outcome.code),
   };
 }
 
@@ -132,7 +208,7 @@ export async function reverseRedemption(ctx: ServiceContext, redeemer: Redeemer,
 export async function deskRedeem(
   ctx: ServiceContext,
   caller: AdminCaller,
-  input: { code: string; location?: string | undefined; idempotencyKey: string | null },
+  input: { code: string; location?: string | undefined; amount?: number | undefined; idempotencyKey: string | null },
 ) {
   const { replayed, result } = await redeemCode(ctx, deskRedeemer(caller), input);
   if (!replayed) {

@@ -1,9 +1,19 @@
 import {
+  ALERT_KINDS,
   CHANNEL_KINDS,
+  CODE_FORMS,
+  type Contribution,
   type Currency,
+  DECISIONS,
+  type FormTerms,
+  LIST_KINDS,
+  LIST_NAMES,
+  ORDER_STATUSES,
+  type OrderStatus,
   PRODUCT_KINDS,
   RENEWAL_PERIODS,
   type RechargeTemplate,
+  type RiskSettings,
   SUBSCRIPTION_STATUSES,
 } from "@tessera/domain";
 import { sql } from "drizzle-orm";
@@ -141,6 +151,8 @@ export const skus = sqliteTable(
     currency: text("currency").$type<Currency>().notNull(),
     policyUses: integer("policy_uses").notNull().default(1),
     policyValidDays: integer("policy_valid_days"),
+    /** The product form's own terms (stored value, time card, licence, count-card interval); null for a plain voucher. */
+    policyTerms: text("policy_terms", { mode: "json" }).$type<FormTerms>(),
     /** Read model of the StockKeeper's units; `stockVersion` orders concurrent updates. */
     stockAvailable: integer("stock_available").notNull().default(0),
     stockReserved: integer("stock_reserved").notNull().default(0),
@@ -166,9 +178,7 @@ export const orders = sqliteTable(
       .notNull()
       .references(() => merchants.id),
     email: text("email").notNull(),
-    status: text("status", {
-      enum: ["awaiting_payment", "payment_failed", "expired", "paid", "fulfilled", "partially_refunded", "refunded"],
-    }).notNull(),
+    status: text("status", { enum: ORDER_STATUSES as [OrderStatus, ...OrderStatus[]] }).notNull(),
     totalAmount: integer("total_amount").notNull(),
     currency: text("currency").$type<Currency>().notNull(),
     accessTokenHash: text("access_token_hash").notNull(),
@@ -187,12 +197,18 @@ export const orders = sqliteTable(
     clientIp: text("client_ip"),
     /** The shop's random device id (`X-Device-Id`, kept in the browser's storage): a risk signal. */
     deviceId: text("device_id"),
+    /** The country Cloudflare placed that IP in (`request.cf.country`): the risk rules' IP region. */
+    clientCountry: text("client_country"),
   },
   (t) => [
     index("orders_merchant_created").on(t.merchantId, t.id),
     index("orders_merchant_channel").on(t.merchantId, t.channelId, t.id),
     index("orders_merchant_email").on(t.merchantId, t.email),
     index("orders_merchant_created_at").on(t.merchantId, t.createdAt),
+    // The risk rules' velocity and many-emails counts look orders up by IP and device.
+    index("orders_merchant_ip").on(t.merchantId, t.clientIp, t.createdAt),
+    index("orders_merchant_device").on(t.merchantId, t.deviceId, t.createdAt),
+    index("orders_merchant_status").on(t.merchantId, t.status, t.id),
   ],
 );
 
@@ -216,6 +232,7 @@ export const orderItems = sqliteTable(
     /** The SKU's policy as it was when bought: later edits never change codes already sold. */
     policyUses: integer("policy_uses").notNull(),
     policyValidDays: integer("policy_valid_days"),
+    policyTerms: text("policy_terms", { mode: "json" }).$type<FormTerms>(),
     instructions: text("instructions"),
     /** A direct top-up's recipient account, sealed by the vault, and the masked form shown to people. */
     recipientCiphertext: text("recipient_ciphertext"),
@@ -294,6 +311,15 @@ export const codes = sqliteTable(
     usesTotal: integer("uses_total").notNull(),
     usesRemaining: integer("uses_remaining").notNull(),
     expiresAt: integer("expires_at"),
+    /** The product form; null for codes armed before forms (vouchers). */
+    form: text("form", { enum: CODE_FORMS }),
+    /** Stored value: loaded and left, in minor units of the SKU's currency. */
+    balanceTotal: integer("balance_total"),
+    balanceRemaining: integer("balance_remaining"),
+    /** Time cards counted from first use: when that was. */
+    activatedAt: integer("activated_at"),
+    /** Licences: devices holding a seat. */
+    seatsUsed: integer("seats_used"),
     version: integer("version").notNull(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
@@ -312,6 +338,9 @@ export const redemptions = sqliteTable(
     location: text("location"),
     /** Who redeemed: `partner:…`, or `staff:…` / `key:…` at the manual redemption desk. */
     actor: text("actor"),
+    /** Stored value: the minor units this redemption spent, and their currency; null for forms that take a use. */
+    amount: integer("amount"),
+    currency: text("currency").$type<Currency>(),
     createdAt: createdAt(),
     reversedAt: integer("reversed_at"),
   },
@@ -320,6 +349,22 @@ export const redemptions = sqliteTable(
     index("redemptions_code").on(t.codeId),
     index("redemptions_merchant_created").on(t.merchantId, t.createdAt),
   ],
+);
+
+/** Read model of licence seats: one row per device that has held a seat of a code. */
+export const licenceActivations = sqliteTable(
+  "licence_activations",
+  {
+    codeId: text("code_id").notNull(),
+    deviceId: text("device_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    activatedAt: integer("activated_at").notNull(),
+    /** Null while the device holds its seat. */
+    deactivatedAt: integer("deactivated_at"),
+    /** The ledger's version of the code at this change, so an older event never undoes a newer one. */
+    version: integer("version").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.deviceId] }), index("licence_activations_merchant").on(t.merchantId)],
 );
 
 export const idempotencyKeys = sqliteTable(
@@ -996,6 +1041,112 @@ export const channelWebhookDeliveries = sqliteTable(
     uniqueIndex("channel_webhook_deliveries_once").on(t.webhookId, t.eventId),
     index("channel_webhook_deliveries_channel").on(t.channelId, t.id),
     index("channel_webhook_deliveries_status").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** A merchant's risk settings (see `RiskSettings` in the domain); no row means the defaults. */
+export const riskSettings = sqliteTable("risk_settings", {
+  merchantId: text("merchant_id")
+    .primaryKey()
+    .references(() => merchants.id),
+  settings: text("settings", { mode: "json" }).$type<Partial<RiskSettings>>().notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Block- and allowlist entries; `value` is normalized (an IP range canonical, an e-mail one mailbox). */
+export const riskListEntries = sqliteTable(
+  "risk_list_entries",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    kind: text("kind", { enum: LIST_KINDS }).notNull(),
+    list: text("list", { enum: LIST_NAMES }).notNull(),
+    value: text("value").notNull(),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("risk_list_entries_value").on(t.merchantId, t.kind, t.list, t.value),
+    index("risk_list_entries_merchant").on(t.merchantId, t.id),
+  ],
+);
+
+/** The score of an order, with each rule's contribution; one per order, the first decision stands. */
+export const riskAssessments = sqliteTable(
+  "risk_assessments",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .unique()
+      .references(() => orders.id),
+    score: integer("score").notNull(),
+    decision: text("decision", { enum: DECISIONS }).notNull(),
+    contributions: text("contributions", { mode: "json" }).$type<Contribution[]>().notNull(),
+    /** `fast`: a list hit in the payment webhook; `queue`: scored by the `risk` consumer. */
+    stage: text("stage", { enum: ["fast", "queue"] }).notNull(),
+    /** Keyed hash of the order's first top-up recipient, for the recipient velocity rule. */
+    recipientKey: text("recipient_key"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("risk_assessments_merchant").on(t.merchantId, t.id),
+    index("risk_assessments_recipient").on(t.merchantId, t.recipientKey, t.createdAt),
+  ],
+);
+
+/**
+ * Every risk decision on an order: the automatic one (`actor` = `system`, once per order) and
+ * a person's approval or rejection of a held order, with the automatic decision it overruled.
+ */
+export const riskDecisions = sqliteTable(
+  "risk_decisions",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    action: text("action", { enum: ["allow", "review", "block", "approve", "reject"] }).notNull(),
+    actor: text("actor").notNull(),
+    /** The automatic decision a person overruled; null for automatic entries. */
+    overruled: text("overruled", { enum: DECISIONS }),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("risk_decisions_automatic").on(t.orderId).where(sql`actor = 'system'`),
+    uniqueIndex("risk_decisions_human").on(t.orderId).where(sql`actor <> 'system'`),
+    index("risk_decisions_merchant").on(t.merchantId, t.id),
+  ],
+);
+
+/**
+ * Partner-side alerts raised after a redemption. `key` makes each one once: per redemption and
+ * kind, and for a burst per partner and window, however often or concurrently events arrive.
+ */
+export const redemptionAlerts = sqliteTable(
+  "redemption_alerts",
+  {
+    id: text("id").primaryKey(),
+    merchantId: text("merchant_id").notNull(),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    redemptionId: text("redemption_id").notNull(),
+    codeId: text("code_id").notNull(),
+    partnerId: text("partner_id"),
+    location: text("location"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    key: text("key").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("redemption_alerts_once").on(t.merchantId, t.key),
+    index("redemption_alerts_merchant").on(t.merchantId, t.id),
   ],
 );
 

@@ -71,6 +71,7 @@ export async function makeProduct(
       currency: "CNY",
       policyUses: 1,
       policyValidDays: null,
+      policyTerms: null,
       stockAvailable: 0,
       stockReserved: 0,
       stockSold: 0,

@@ -1,9 +1,13 @@
+import type { FormTerms } from "./code-forms";
+
 /** How a first-party code may be used, fixed when its ledger is armed. */
 export interface CodePolicy {
   /** Number of redemptions allowed; 1 for a single-use voucher, N for a count card (次卡). */
   uses: number;
   /** Days of validity counted from issuance; null for no expiry. */
   validDays: number | null;
+  /** The form's own terms (stored value, time card, licence, count-card interval); absent for a plain voucher. */
+  terms?: FormTerms | null;
 }
 
 export const DEFAULT_POLICY: CodePolicy = { uses: 1, validDays: null };

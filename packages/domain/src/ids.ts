@@ -34,6 +34,10 @@ export const ID_PREFIXES = {
   paymentMethod: "pmt",
   request: "req",
   flashSale: "fls",
+  riskListEntry: "rle",
+  riskAssessment: "ras",
+  riskDecision: "rdc",
+  redemptionAlert: "ral",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

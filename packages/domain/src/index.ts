@@ -2,6 +2,7 @@ export * from "./base32";
 export * from "./bundle";
 export * from "./channels";
 export * from "./code-format";
+export * from "./code-forms";
 export * from "./code-policy";
 export * from "./crypto";
 export * from "./flash-sale";

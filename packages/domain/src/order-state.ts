@@ -2,12 +2,14 @@
  * The order lifecycle. A late payment may revive an expired or failed order (it is then
  * delivered if stock remains, refunded otherwise); a delivered order whose items are refunded
  * one at a time is `partially_refunded` until the last one (or the whole order) is refunded;
- * nothing leaves `refunded`.
+ * nothing leaves `refunded`. A payment the fast risk rules cannot clear puts the order `on_hold`
+ * instead of `paid`: the `risk` queue (or a reviewer) releases it to `paid`, or refunds it.
  */
 export const ORDER_TRANSITIONS = {
-  awaiting_payment: ["paid", "expired", "payment_failed"],
-  payment_failed: ["paid", "expired"],
-  expired: ["paid"],
+  awaiting_payment: ["paid", "on_hold", "expired", "payment_failed"],
+  payment_failed: ["paid", "on_hold", "expired"],
+  expired: ["paid", "on_hold"],
+  on_hold: ["paid", "refunded"],
   paid: ["fulfilled", "refunded"],
   fulfilled: ["partially_refunded", "refunded"],
   partially_refunded: ["refunded"],
@@ -26,6 +28,13 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 export function predecessorsOf(to: OrderStatus): OrderStatus[] {
   return ORDER_STATUSES.filter((from) => canTransition(from, to));
 }
+
+/**
+ * The states a successful payment moves an order out of (to `paid`, or `on_hold` for the risk
+ * rules). Not `predecessorsOf("paid")`: a held order also becomes paid, but only by its release,
+ * never by a replayed payment event.
+ */
+export const UNPAID_STATUSES = predecessorsOf("on_hold");
 
 export const PAYMENT_STATUSES = ["pending", "succeeded", "failed", "refunded"] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];

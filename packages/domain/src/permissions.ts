@@ -26,6 +26,10 @@ export const CAPABILITIES = {
   "channels.read": ALL,
   "channels.manage": ["owner", "operator"],
   "channels.fund": ["owner", "finance"],
+  "risk.read": ALL,
+  /** Approving releases goods, rejecting refunds: the people trusted with orders' money. */
+  "risk.review": ["owner", "operator", "finance"],
+  "risk.manage": ["owner", "operator"],
   "risk.limits": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 

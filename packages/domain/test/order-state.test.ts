@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { canTransition, ORDER_STATUSES, type OrderStatus, predecessorsOf } from "../src/order-state";
+import { canTransition, ORDER_STATUSES, type OrderStatus, predecessorsOf, UNPAID_STATUSES } from "../src/order-state";
 
 /** The lifecycle as the design describes it, written out independently of the table under test. */
 const ALLOWED = new Set([
@@ -9,6 +9,11 @@ const ALLOWED = new Set([
   "payment_failed→paid",
   "payment_failed→expired",
   "expired→paid",
+  "awaiting_payment→on_hold",
+  "payment_failed→on_hold",
+  "expired→on_hold",
+  "on_hold→paid",
+  "on_hold→refunded",
   "paid→fulfilled",
   "paid→refunded",
   "fulfilled→refunded",
@@ -33,9 +38,18 @@ function reachableFrom(start: OrderStatus): Set<OrderStatus> {
 }
 
 describe("order lifecycle", () => {
-  test("the statuses are exactly the seven of the design", () => {
+  test("the statuses are exactly the eight of the design", () => {
     expect([...ORDER_STATUSES].sort()).toEqual(
-      ["awaiting_payment", "expired", "fulfilled", "paid", "payment_failed", "partially_refunded", "refunded"].sort(),
+      [
+        "awaiting_payment",
+        "expired",
+        "fulfilled",
+        "on_hold",
+        "paid",
+        "payment_failed",
+        "partially_refunded",
+        "refunded",
+      ].sort(),
     );
   });
 
@@ -59,12 +73,16 @@ describe("order lifecycle", () => {
     for (const status of ORDER_STATUSES) expect(canTransition(status, status)).toBe(false);
   });
 
-  test("an order can become paid from awaiting payment, a failed payment or expiry", () => {
-    expect(predecessorsOf("paid").sort()).toEqual(["awaiting_payment", "expired", "payment_failed"]);
+  test("an order can become paid from awaiting payment, a failed payment or expiry, or by its release from a hold", () => {
+    expect(predecessorsOf("paid").sort()).toEqual(["awaiting_payment", "expired", "on_hold", "payment_failed"]);
   });
 
-  test("only a paid, fulfilled or partially refunded order can be refunded", () => {
-    expect(predecessorsOf("refunded").sort()).toEqual(["fulfilled", "paid", "partially_refunded"]);
+  test("a payment moves only an unpaid order: a held one waits for its release", () => {
+    expect([...UNPAID_STATUSES].sort()).toEqual(["awaiting_payment", "expired", "payment_failed"]);
+  });
+
+  test("only a held, paid, fulfilled or partially refunded order can be refunded", () => {
+    expect(predecessorsOf("refunded").sort()).toEqual(["fulfilled", "on_hold", "paid", "partially_refunded"]);
   });
 
   test("only a delivered order has items refunded one at a time", () => {

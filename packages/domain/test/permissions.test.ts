@@ -20,6 +20,9 @@ const TABLE: [Capability, string][] = [
   ["channels.read", "owner operator finance support"],
   ["channels.manage", "owner operator"],
   ["channels.fund", "owner finance"],
+  ["risk.read", "owner operator finance support"],
+  ["risk.review", "owner operator finance"],
+  ["risk.manage", "owner operator"],
   ["risk.limits", "owner"],
 ];
 

@@ -57,7 +57,7 @@ describe("POST /v1/admin/products", () => {
           id: expect.stringMatching(/^sku_/),
           name: "Single",
           price: { amount: 2500, currency: "CNY" },
-          policy: { uses: 3, validDays: 90 },
+          policy: { uses: 3, validDays: 90, terms: null },
           available: null,
           lowStockThreshold: null,
           renewal: null,
@@ -79,6 +79,76 @@ describe("POST /v1/admin/products", () => {
     expectJson(res, 201);
     expect(res.body).toMatchObject({ description: null, instructions: null });
     expect(res.body.skus[0]).toMatchObject({ policy: { uses: 1, validDays: null }, available: 0 });
+  });
+
+  describe("product forms", () => {
+    const formProduct = (kind: string, terms: unknown, policy: Record<string, unknown> = {}) =>
+      product({
+        kind,
+        skus: [{ name: "Standard", price: { amount: 9000, currency: "CNY" }, policy: { ...policy, terms } }],
+      });
+    const shanghaiEvenings = {
+      form: "time",
+      durationSeconds: 30 * 86_400,
+      start: "activation",
+      weekdays: [6, 7],
+      hours: { from: "18:00", to: "02:00" },
+      timeZone: "Asia/Shanghai",
+    };
+
+    it.each([
+      ["stored_value", { form: "balance", balance: 10_000 }],
+      ["time_card", shanghaiEvenings],
+      ["licence", { form: "seats", seats: 3 }],
+      ["voucher", { form: "uses", minIntervalSeconds: 3_600 }],
+    ])("creates a %s SKU with its terms and shows them back", async (kind, terms) => {
+      const res = await call("POST", "/v1/admin/products", {
+        token: merchant.adminKey,
+        json: formProduct(kind, terms),
+      });
+      expectJson(res, 201);
+      expect(res.body.skus[0]).toMatchObject({ policy: { uses: 1, validDays: null, terms }, available: null });
+      const read = await call("GET", `/v1/admin/products/${res.body.id}`, { token: merchant.adminKey });
+      expect(read.body.skus[0].policy.terms).toEqual(terms);
+    });
+
+    it.each([
+      ["stored_value", null, "skus.0.policy.terms"],
+      ["licence", { form: "balance", balance: 100 }, "skus.0.policy.terms.form"],
+      ["card_secret", { form: "seats", seats: 2 }, "skus.0.policy.terms.form"],
+      ["time_card", { ...shanghaiEvenings, hours: { from: "09:00", to: "09:00" } }, "skus.0.policy.terms.hours"],
+    ])("refuses a %s SKU with terms that do not fit (%j) with 400 invalid_policy at %s", async (kind, terms, at) => {
+      const before = await listNames(merchant);
+      const body = formProduct(kind, terms);
+      const res = await call("POST", "/v1/admin/products", { token: merchant.adminKey, json: body });
+      await route.expectProblem(res, "invalid_policy");
+      expect(res.body.errors).toEqual([{ path: at, message: expect.any(String) }]);
+      expect(await listNames(merchant)).toEqual(before);
+    });
+
+    it("refuses more than one use on a stored-value SKU with 400 invalid_policy", async () => {
+      const res = await call("POST", "/v1/admin/products", {
+        token: merchant.adminKey,
+        json: formProduct("stored_value", { form: "balance", balance: 500 }, { uses: 3 }),
+      });
+      await route.expectProblem(res, "invalid_policy");
+      expect(res.body.errors[0].path).toBe("skus.0.policy.uses");
+    });
+
+    it.each([
+      [{ form: "balance", balance: 0 }],
+      [{ form: "seats", seats: 0 }],
+      [{ ...shanghaiEvenings, timeZone: "Mars/Olympus" }],
+      [{ ...shanghaiEvenings, weekdays: [0] }],
+      [{ ...shanghaiEvenings, hours: { from: "24:00", to: "02:00" } }],
+      [{ form: "days", days: 3 }],
+    ])("refuses out-of-range terms %j with 400 validation_failed", async (terms) => {
+      const res = await call("POST", "/v1/admin/products", {
+        token: merchant.adminKey,
+        json: formProduct("time_card", terms),
+      });
+      await route.expectProblem(res, "validation_failed");
+    });
   });
 
   it("refuses invalid fields with 400 validation_failed and lists each one", async () => {

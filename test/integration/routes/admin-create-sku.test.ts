@@ -44,7 +44,7 @@ describe("POST /v1/admin/products/{productId}/skus", () => {
       id: expect.stringMatching(/^sku_/),
       name: "10 washes",
       price: { amount: 18800, currency: "CNY" },
-      policy: { uses: 10, validDays: 365 },
+      policy: { uses: 10, validDays: 365, terms: null },
       available: null,
       lowStockThreshold: null,
       renewal: null,

@@ -7,6 +7,7 @@ import {
   createMerchant,
   createPartner,
   createTeam,
+  deliveredForm,
   deliveredVoucher,
   eventually,
   listAll,
@@ -35,6 +36,31 @@ describe("POST /v1/admin/desk/redemptions", () => {
     team = await createTeam(merchant);
     partner = await createPartner(merchant);
     guarded = (await deliveredVoucher(merchant)).code;
+  });
+
+  it("spends an amount of a stored-value card at the desk, and refuses more than is left with 409 insufficient_balance", async () => {
+    const { code } = await deliveredForm(merchant, { form: "balance", balance: 5_000 });
+    const res = await call("POST", route.path, { headers: asStaff(team.support), json: { code, amount: 1_800 } });
+    expectJson(res, 201);
+    expect(res.body).toMatchObject({
+      amount: { amount: 1_800, currency: "CNY" },
+      code: { status: "active", balance: { amount: 3_200, currency: "CNY" } },
+    });
+    const over = await call("POST", route.path, { headers: asStaff(team.support), json: { code, amount: 3_201 } });
+    await route.expectProblem(over, "insufficient_balance");
+    await route.expectProblem(
+      await call("POST", route.path, { headers: asStaff(team.support), json: { code } }),
+      "amount_required",
+    );
+    const check = await call("POST", "/v1/admin/desk/verifications", {
+      headers: asStaff(team.support),
+      json: { code },
+    });
+    expect(check.body).toMatchObject({
+      form: "balance",
+      balance: { remaining: { amount: 3_200 }, total: { amount: 5_000 } },
+      history: [{ amount: { amount: 1_800, currency: "CNY" }, reversedAt: null }],
+    });
   });
 
   it("redeems once, answering like the partner route, recorded as the staff member's without a partner", async () => {

@@ -48,7 +48,7 @@ describe("GET /v1/admin/products/{productId}", () => {
         id: product.skuId,
         name: "Standard",
         price: { amount: 1999, currency: "CNY" },
-        policy: { uses: 5, validDays: 30 },
+        policy: { uses: 5, validDays: 30, terms: null },
         available: null,
         lowStockThreshold: null,
         renewal: null,

@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, createPartner, deliveredVoucher, eventually, type TestMerchant } from "../factories";
+import {
+  call,
+  createMerchant,
+  createPartner,
+  deliveredForm,
+  deliveredVoucher,
+  eventually,
+  listAll,
+  type TestMerchant,
+} from "../factories";
 import { expectJson, itRefusesBadCredentials, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("get", "/v1/admin/redemptions");
@@ -52,6 +61,7 @@ describe("GET /v1/admin/redemptions", () => {
           staffId: null,
           status: "completed",
           location: "store-2",
+          amount: null,
           createdAt: expect.any(String),
           reversedAt: null,
         },
@@ -64,6 +74,25 @@ describe("GET /v1/admin/redemptions", () => {
       ],
     });
     expect(JSON.stringify(res.body)).not.toContain(voucher.code);
+  });
+
+  it("lists a stored-value redemption with the amount it spent", async () => {
+    const card = await deliveredForm(merchant, { form: "balance", balance: 2_000 });
+    const spent = await call("POST", "/v1/partner/redemptions", {
+      token: partner.apiKey,
+      json: { code: card.code, amount: 650 },
+    });
+    expect(spent.status).toBe(201);
+    const listed = await eventually(
+      () => listAll("/v1/admin/redemptions", merchant.adminKey),
+      (rows) => rows.some((row) => row.id === spent.body.id),
+      READ_MODEL_MS,
+    );
+    expect(listed.find((row) => row.id === spent.body.id)).toMatchObject({
+      skuId: card.skuId,
+      amount: { amount: 650, currency: "CNY" },
+      status: "completed",
+    });
   });
 
   it("filters by status", async () => {

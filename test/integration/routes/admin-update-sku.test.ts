@@ -44,7 +44,7 @@ describe("PATCH /v1/admin/skus/{skuId}", () => {
       id: product.skuId,
       name: "Monthly",
       price: { amount: 2990, currency: "CNY" },
-      policy: { uses: 1, validDays: null },
+      policy: { uses: 1, validDays: null, terms: null },
       available: 0,
       lowStockThreshold: 10,
       renewal: null,
@@ -80,6 +80,39 @@ describe("PATCH /v1/admin/skus/{skuId}", () => {
       await call("PATCH", path(product.skuId), { token: merchant.adminKey, json: { lowStockThreshold: -1 } }),
       "validation_failed",
     );
+  });
+
+  it("changes a stored-value SKU's balance for later orders, and refuses terms of another form", async () => {
+    const res = await call("POST", "/v1/admin/products", {
+      token: merchant.adminKey,
+      json: {
+        name: "Gift card",
+        kind: "stored_value",
+        skus: [
+          {
+            name: "100",
+            price: { amount: 10_000, currency: "CNY" },
+            policy: { terms: { form: "balance", balance: 10_000 } },
+          },
+        ],
+      },
+    });
+    const skuId = res.body.skus[0].id;
+    const changed = await call("PATCH", path(skuId), {
+      token: merchant.adminKey,
+      json: { policy: { terms: { form: "balance", balance: 12_000 }, validDays: 365 } },
+    });
+    expectJson(changed, 200);
+    expect(changed.body.policy).toEqual({ uses: 1, validDays: 365, terms: { form: "balance", balance: 12_000 } });
+    const wrong = await call("PATCH", path(skuId), {
+      token: merchant.adminKey,
+      json: { policy: { terms: { form: "seats", seats: 2 } } },
+    });
+    await route.expectProblem(wrong, "invalid_policy");
+    const cleared = await call("PATCH", path(skuId), { token: merchant.adminKey, json: { policy: { terms: null } } });
+    await route.expectProblem(cleared, "invalid_policy");
+    const read = await call("GET", `/v1/admin/products/${res.body.id}`, { token: merchant.adminKey });
+    expect(read.body.skus[0].policy).toEqual({ uses: 1, validDays: 365, terms: { form: "balance", balance: 12_000 } });
   });
 
   it("answers another merchant's SKU exactly like a missing one", async () => {

@@ -42,7 +42,7 @@ describe("GET /v1/channel/catalog", () => {
       id: card.skuId,
       name: "Standard",
       price: cny(720),
-      policy: { uses: 1, validDays: null },
+      policy: { uses: 1, validDays: null, terms: null },
       available: 3,
       renewal: null,
       quota: { limit: 4, used: 1, remaining: 3 },

@@ -5,6 +5,7 @@ import {
   call,
   createMerchant,
   createPartner,
+  deliveredForm,
   deliveredVoucher,
   ledgerOf,
   lookupKeyOf,
@@ -184,6 +185,87 @@ describe("POST /v1/partner/redemptions", () => {
     const missing = await redeem(otherPartner.apiKey, { code: UNKNOWN_CODE });
     await expectForeignLikeMissing(route, foreign, missing, "code_not_found");
     expect(await verify(partner.apiKey, code)).toMatchObject({ status: "active", remainingUses: 2 });
+  });
+
+  describe("product forms", () => {
+    it("spends an amount of a stored-value code and answers what it spent and what is left", async () => {
+      const { code } = await deliveredForm(merchant, { form: "balance", balance: 10_000 });
+      const res = await redeem(partner.apiKey, { code, amount: 2_550, location: "till-3" });
+      expectJson(res, 201);
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^red_/),
+        createdAt: expect.any(String),
+        amount: { amount: 2_550, currency: "CNY" },
+        code: { status: "active", remainingUses: 1, balance: { amount: 7_450, currency: "CNY" } },
+      });
+      const spentAll = await redeem(partner.apiKey, { code, amount: 7_450 });
+      expect(spentAll.body.code).toEqual({
+        status: "redeemed",
+        remainingUses: 1,
+        balance: { amount: 0, currency: "CNY" },
+      });
+      await route.expectProblem(await redeem(partner.apiKey, { code, amount: 1 }), "insufficient_balance");
+      const check = await call("POST", "/v1/partner/verifications", { token: partner.apiKey, json: { code } });
+      expect(check.body.history).toEqual([
+        expect.objectContaining({ amount: { amount: 7_450, currency: "CNY" }, reversedAt: null, location: null }),
+        expect.objectContaining({ amount: { amount: 2_550, currency: "CNY" }, location: "till-3" }),
+      ]);
+    });
+
+    it("refuses more than the balance with 409 insufficient_balance and spends nothing", async () => {
+      const { code } = await deliveredForm(merchant, { form: "balance", balance: 500 });
+      await route.expectProblem(await redeem(partner.apiKey, { code, amount: 501 }), "insufficient_balance");
+      expect((await verify(partner.apiKey, code)).balance.remaining.amount).toBe(500);
+    });
+
+    it("needs an amount for stored value (400 amount_required) and refuses one elsewhere (400 amount_not_applicable)", async () => {
+      const card = await deliveredForm(merchant, { form: "balance", balance: 500 });
+      await route.expectProblem(await redeem(partner.apiKey, { code: card.code }), "amount_required");
+      await route.expectProblem(await redeem(partner.apiKey, { code: guarded, amount: 100 }), "amount_not_applicable");
+      await route.expectProblem(await redeem(partner.apiKey, { code: card.code, amount: 0 }), "validation_failed");
+      await route.expectProblem(await redeem(partner.apiKey, { code: card.code, amount: 1.5 }), "validation_failed");
+    });
+
+    it("replays a stored-value redemption for the same key and amount, and refuses the key with another amount (422)", async () => {
+      const { code } = await deliveredForm(merchant, { form: "balance", balance: 1_000 });
+      const headers = { "idempotency-key": crypto.randomUUID() };
+      const first = await redeem(partner.apiKey, { code, amount: 300 }, headers);
+      expectJson(first, 201);
+      expect((await redeem(partner.apiKey, { code, amount: 300 }, headers)).body).toEqual(first.body);
+      await route.expectProblem(await redeem(partner.apiKey, { code, amount: 400 }, headers), "idempotency_key_reused");
+      expect((await verify(partner.apiKey, code)).balance.remaining.amount).toBe(700);
+    });
+
+    it("refuses a count card's use within its interval with 409 code_too_soon and a Retry-After", async () => {
+      const { code } = await deliveredForm(merchant, { form: "uses", minIntervalSeconds: 600 }, { uses: 3 });
+      expectJson(await redeem(partner.apiKey, { code }), 201);
+      const soon = await redeem(partner.apiKey, { code });
+      await route.expectProblem(soon, "code_too_soon");
+      expect(Number(soon.headers.get("retry-after"))).toBeGreaterThan(590);
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 600_000);
+      expect((await redeem(partner.apiKey, { code })).body.code).toEqual({ status: "active", remainingUses: 1 });
+    });
+
+    it("refuses a time card outside its allowed weekdays with 409 outside_allowed_hours, and does not activate it", async () => {
+      // Allowed on no day but the one after tomorrow, on the merchant's clock.
+      const weekday = ((new Date(Date.now() + 2 * DAY).getUTCDay() + 6) % 7) + 1;
+      const { code } = await deliveredForm(merchant, {
+        form: "time",
+        durationSeconds: 86_400,
+        start: "activation",
+        weekdays: [weekday],
+        hours: null,
+        timeZone: "UTC",
+      });
+      await route.expectProblem(await redeem(partner.apiKey, { code }), "outside_allowed_hours");
+      expect((await verify(partner.apiKey, code)).window).toMatchObject({ activatedAt: null, usableNow: false });
+    });
+
+    it("refuses to redeem a licence key with 409 code_form_mismatch: it is activated on a device", async () => {
+      const { code } = await deliveredForm(merchant, { form: "seats", seats: 2 });
+      await route.expectProblem(await redeem(partner.apiKey, { code }), "code_form_mismatch");
+    });
   });
 
   itRefusesBadCredentials(route, {

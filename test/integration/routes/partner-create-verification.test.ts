@@ -36,6 +36,7 @@ describe("POST /v1/partner/verifications", () => {
         remainingUses: 3,
         expiresAt: expect.any(String),
         productName: expect.stringMatching(/^voucher-/),
+        form: "uses",
       });
       const days = (Date.parse(res.body.expiresAt) - Date.now()) / 86_400_000;
       expect(days).toBeGreaterThan(29.9);

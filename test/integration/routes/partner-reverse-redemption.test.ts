@@ -1,6 +1,14 @@
 import { newRedemptionId } from "@tessera/domain";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createMerchant, createPartner, deliveredVoucher, lookupKeyOf, type TestMerchant } from "../factories";
+import {
+  call,
+  createMerchant,
+  createPartner,
+  deliveredForm,
+  deliveredVoucher,
+  lookupKeyOf,
+  type TestMerchant,
+} from "../factories";
 import { expectForeignLikeMissing, expectJson, itRefusesBadCredentials, routeUnderTest } from "./kit";
 
 const route = routeUnderTest("post", "/v1/partner/redemptions/{redemptionId}/reversal");
@@ -79,6 +87,24 @@ describe("POST /v1/partner/redemptions/{redemptionId}/reversal", () => {
     await route.expectProblem(await call("POST", path(forged), { token: otherPartner.apiKey }), "not_found");
     await route.expectProblem(await call("POST", path(forged), { token: partner.apiKey }), "not_found");
     expect(await uses(partner.apiKey, code)).toMatchObject({ remainingUses: 1 });
+  });
+
+  it("gives a stored-value redemption's amount back, once", async () => {
+    const { code } = await deliveredForm(merchant, { form: "balance", balance: 2_000 });
+    const spent = await call("POST", "/v1/partner/redemptions", {
+      token: partner.apiKey,
+      json: { code, amount: 1_200 },
+    });
+    expectJson(spent, 201);
+    const res = await call("POST", path(spent.body.id), { token: partner.apiKey });
+    expectJson(res, 200);
+    expect(res.body.code).toEqual({ status: "active", remainingUses: 1, balance: { amount: 2_000, currency: "CNY" } });
+    await route.expectProblem(await call("POST", path(spent.body.id), { token: partner.apiKey }), "already_reversed");
+    const check = await call("POST", "/v1/partner/verifications", { token: partner.apiKey, json: { code } });
+    expect(check.body.balance.remaining.amount).toBe(2_000);
+    expect(check.body.history).toEqual([
+      expect.objectContaining({ id: spent.body.id, reversedAt: expect.any(String) }),
+    ]);
   });
 
   itRefusesBadCredentials(route, {

@@ -3,8 +3,11 @@ import { asChannel, createChannel } from "../channel-kit";
 import {
   call,
   createMerchant,
+  createPartner,
   createProduct,
+  deliveredForm,
   eventually,
+  getOrder,
   pay,
   placeOrder,
   stock,
@@ -59,6 +62,70 @@ describe("GET /v1/shops/{shop}/orders/{orderId}", () => {
         instructions: "How to use card_secret",
       },
     ]);
+  });
+
+  it("shows what each minted code has left: a stored value's balance, a licence's seats, a time card not yet started", async () => {
+    const partner = await createPartner(merchant);
+    const card = await deliveredForm(merchant, { form: "balance", balance: 8_000 }, { quantity: 2 });
+    const spent = await call("POST", "/v1/partner/redemptions", {
+      token: partner.apiKey,
+      json: { code: card.codes[0], amount: 3_000 },
+    });
+    expect(spent.status).toBe(201);
+    const read = await eventually(
+      () => getOrder(merchant, card.orderId, card.accessToken),
+      (res) =>
+        res.body?.deliveries?.some(
+          (d: { usage?: { balance?: { amount: number } } }) => d.usage?.balance?.amount === 5_000,
+        ),
+    );
+    expectJson(read, 200);
+    const usage = Object.fromEntries(
+      read.body.deliveries.map((d: { code: string; usage: unknown }) => [d.code, d.usage]),
+    );
+    expect(usage[card.codes[0] as string]).toEqual({
+      status: "active",
+      remainingUses: 1,
+      validUntil: null,
+      balance: { amount: 5_000, currency: "CNY" },
+      balanceTotal: { amount: 8_000, currency: "CNY" },
+    });
+    expect(usage[card.codes[1] as string]).toMatchObject({ balance: { amount: 8_000, currency: "CNY" } });
+
+    const licence = await deliveredForm(merchant, { form: "seats", seats: 3 });
+    await call("POST", "/v1/partner/activations", {
+      token: partner.apiKey,
+      json: { code: licence.code, deviceId: "pc" },
+    });
+    const seats = await eventually(
+      () => getOrder(merchant, licence.orderId, licence.accessToken),
+      (res) => res.body?.deliveries?.[0]?.usage?.seats?.used === 1,
+    );
+    expect(seats.body.deliveries[0].usage).toEqual({
+      status: "active",
+      remainingUses: 1,
+      validUntil: null,
+      seats: { total: 3, used: 1 },
+    });
+
+    const pass = await deliveredForm(merchant, {
+      form: "time",
+      durationSeconds: 30 * 86_400,
+      start: "activation",
+      weekdays: null,
+      hours: null,
+      timeZone: "Asia/Shanghai",
+    });
+    const unused = await eventually(
+      () => getOrder(merchant, pass.orderId, pass.accessToken),
+      (res) => res.body?.deliveries?.[0]?.usage !== undefined,
+    );
+    expect(unused.body.deliveries[0].usage).toEqual({
+      status: "active",
+      remainingUses: 1,
+      validUntil: null,
+      activatedAt: null,
+    });
   });
 
   it("answers an unknown order with 404 not_found", async () => {

@@ -33,7 +33,7 @@ describe("GET /v1/shops/{shop}/products", () => {
         id: voucher.skuId,
         name: "Standard",
         price: { amount: 9900, currency: "CNY" },
-        policy: { uses: 5, validDays: 30 },
+        policy: { uses: 5, validDays: 30, terms: null },
         available: null,
         lowStockThreshold: null,
         renewal: null,

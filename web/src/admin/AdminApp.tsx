@@ -18,6 +18,7 @@ import { OrdersPage } from "./Orders";
 import { PartnersPage } from "./Partners";
 import { ProductEditorPage } from "./ProductEditor";
 import { RedemptionsPage } from "./Redemptions";
+import { RiskPage } from "./Risk";
 import { RiskLimitsPage } from "./RiskLimits";
 import { type Capability, can } from "./roles";
 import { SignInPage } from "./SignIn";
@@ -272,6 +273,14 @@ export function AdminApp() {
           }
         />
         <Route
+          path="risk/*"
+          element={
+            <Guard need="risk.read">
+              <RiskPage />
+            </Guard>
+          }
+        />
+        <Route
           path="staff"
           element={
             <Guard need="staff.manage">
@@ -345,6 +354,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin/tickets", label: "nav.tickets", need: "tickets.manage" },
   { to: "/admin/partners", label: "nav.partners", need: "partners.manage" },
   { to: "/admin/channels", label: "nav.channels", need: "channels.read" },
+  { to: "/admin/risk", label: "nav.risk", need: "risk.read" },
   { to: "/admin/risk/limits", label: "nav.limits", need: "risk.limits" },
   { to: "/admin/staff", label: "nav.staff", need: "staff.manage" },
   { to: "/admin/audit", label: "nav.audit", need: "audit.read" },

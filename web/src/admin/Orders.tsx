@@ -9,9 +9,10 @@ import { timeZone } from "../lib/time-zone";
 import type { Order, OrderStatus } from "../lib/types";
 import { useAdmin } from "./session";
 
-// The statuses GET /v1/admin/orders filters by (`on_hold` comes with the risk engine).
+// The statuses GET /v1/admin/orders filters by.
 export const ORDER_STATUSES: OrderStatus[] = [
   "awaiting_payment",
+  "on_hold",
   "paid",
   "fulfilled",
   "partially_refunded",

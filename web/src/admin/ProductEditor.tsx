@@ -7,9 +7,11 @@ import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
 import type { MessageKey } from "../lib/messages";
 import { CURRENCIES, formatMajor, parseMajor } from "../lib/money";
-import type { Product, Sku } from "../lib/types";
+import { termsSummary } from "../lib/policy-summary";
+import { timeZone as browserTimeZone } from "../lib/time-zone";
+import type { Product, Sku, Terms } from "../lib/types";
 import { BundleComposer } from "./BundleComposer";
-import { type KindChoice, kindChoiceOf } from "./product-kinds";
+import { KIND_CHOICES, type KindChoice, kindChoiceOf } from "./product-kinds";
 import { SkuRenewal } from "./SkuRenewal";
 import { useAdmin } from "./session";
 
@@ -21,7 +23,23 @@ interface SkuDraft {
   uses: string;
   validDays: string;
   lowStockThreshold: string;
+  /** Count cards: minutes between two uses, empty for none. */
+  minIntervalMinutes: string;
+  /** Stored value, in major units of the SKU's currency. */
+  balance: string;
+  durationAmount: string;
+  durationUnit: "hours" | "days";
+  timeStart: "activation" | "purchase";
+  /** ISO weekdays, 1 = Monday; all seven for every day. */
+  weekdays: number[];
+  hoursFrom: string;
+  hoursTo: string;
+  timeZone: string;
+  seats: string;
 }
+
+const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
+const MINTED: KindChoice[] = ["voucher", "count_card", "stored_value", "time_card", "licence"];
 
 const blankSku = (currency = "CNY"): SkuDraft => ({
   key: crypto.randomUUID(),
@@ -31,6 +49,16 @@ const blankSku = (currency = "CNY"): SkuDraft => ({
   uses: "1",
   validDays: "",
   lowStockThreshold: "",
+  minIntervalMinutes: "",
+  balance: "",
+  durationAmount: "",
+  durationUnit: "days",
+  timeStart: "activation",
+  weekdays: [...WEEKDAYS],
+  hoursFrom: "",
+  hoursTo: "",
+  timeZone: browserTimeZone(),
+  seats: "1",
 });
 
 const TEMPLATES = ["mobile_cn", "game_account", "qq", "email"] as const;
@@ -60,15 +88,60 @@ function skuPayload(draft: SkuDraft, kind: KindChoice, t: (key: MessageKey) => s
   if (!draft.name.trim()) throw new Error(t("product.skuNameRequired"));
   if (amount === null) throw new Error(t("product.priceInvalid"));
   const payload: Record<string, unknown> = { name: draft.name.trim(), price: { amount, currency: draft.currency } };
-  if (kind === "voucher" || kind === "count_card") {
-    const uses = kind === "voucher" ? 1 : Number(draft.uses);
+  if (MINTED.includes(kind)) {
+    const uses = kind === "count_card" ? Number(draft.uses) : 1;
     if (!Number.isInteger(uses) || uses < 1) throw new Error(t("product.usesInvalid"));
     const validDays = draft.validDays.trim() === "" ? null : Number(draft.validDays);
     if (validDays !== null && (!Number.isInteger(validDays) || validDays < 1))
       throw new Error(t("product.validDaysInvalid"));
-    payload.policy = { uses, validDays };
+    payload.policy = { uses, validDays, terms: termsOf(draft, kind, t) };
   }
   return payload;
+}
+
+const wholeAtLeast = (text: string, min: number) => {
+  const n = Number(text);
+  return text.trim() !== "" && Number.isInteger(n) && n >= min ? n : null;
+};
+
+/** The form's terms the API takes for this kind; null for a plain voucher. */
+function termsOf(draft: SkuDraft, kind: KindChoice, t: (key: MessageKey) => string): Terms | null {
+  switch (kind) {
+    case "count_card": {
+      if (draft.minIntervalMinutes.trim() === "") return null;
+      const minutes = wholeAtLeast(draft.minIntervalMinutes, 1);
+      if (minutes === null) throw new Error(t("product.intervalInvalid"));
+      return { form: "uses", minIntervalSeconds: minutes * 60 };
+    }
+    case "stored_value": {
+      const balance = parseMajor(draft.balance, draft.currency);
+      if (balance === null || balance < 1) throw new Error(t("product.balanceInvalid"));
+      return { form: "balance", balance };
+    }
+    case "time_card": {
+      const amount = wholeAtLeast(draft.durationAmount, 1);
+      if (amount === null) throw new Error(t("product.durationInvalid"));
+      // Both ends or neither: one end alone says nothing the API can keep.
+      if (Boolean(draft.hoursFrom) !== Boolean(draft.hoursTo)) throw new Error(t("product.hoursInvalid"));
+      const hours = draft.hoursFrom && draft.hoursTo ? { from: draft.hoursFrom, to: draft.hoursTo } : null;
+      if (draft.weekdays.length === 0) throw new Error(t("product.weekdaysInvalid"));
+      return {
+        form: "time",
+        durationSeconds: amount * (draft.durationUnit === "days" ? 86_400 : 3_600),
+        start: draft.timeStart,
+        weekdays: draft.weekdays.length === 7 ? null : [...draft.weekdays].sort(),
+        hours,
+        timeZone: draft.timeZone,
+      };
+    }
+    case "licence": {
+      const seats = wholeAtLeast(draft.seats, 1);
+      if (seats === null) throw new Error(t("product.seatsInvalid"));
+      return { form: "seats", seats };
+    }
+    default:
+      return null;
+  }
 }
 
 function thresholdOf(draft: SkuDraft): number | null | undefined {
@@ -212,23 +285,21 @@ function ProductForm({ product, onSaved }: { product: Product | null; onSaved?: 
         <fieldset className="field" disabled={!editable || product !== null}>
           <legend>{t("catalog.kind")}</legend>
           <div className="radio-row">
-            {(["card_secret", "voucher", "count_card", "direct_recharge", "bundle", "shared_account"] as const).map(
-              (kind) => (
-                <label key={kind} className="radio">
-                  <input
-                    type="radio"
-                    name={`${id}-kind`}
-                    value={kind}
-                    checked={draft.kind === kind}
-                    onChange={() => set("kind", kind)}
-                  />
-                  <span>
-                    <strong>{t(`kind.${kind}`)}</strong>
-                    <span className="hint block">{t(`kind.${kind}.hint`)}</span>
-                  </span>
-                </label>
-              ),
-            )}
+            {KIND_CHOICES.map((kind) => (
+              <label key={kind} className="radio">
+                <input
+                  type="radio"
+                  name={`${id}-kind`}
+                  value={kind}
+                  checked={draft.kind === kind}
+                  onChange={() => set("kind", kind)}
+                />
+                <span>
+                  <strong>{t(`kind.${kind}`)}</strong>
+                  <span className="hint block">{t(`kind.${kind}.hint`)}</span>
+                </span>
+              </label>
+            ))}
           </div>
         </fieldset>
         {draft.kind === "direct_recharge" ? (
@@ -433,7 +504,8 @@ function SkuFields({
           />
         </div>
       ) : null}
-      {kind === "voucher" || kind === "count_card" ? (
+      {!existing ? <FormTermsFields kind={kind} draft={draft} set={set} disabled={disabled} /> : null}
+      {MINTED.includes(kind) ? (
         existing ? null : (
           <div className="field narrow">
             <label htmlFor={`${id}-valid`}>{t("product.validDays")}</label>
@@ -549,8 +621,9 @@ function ExistingSku({
   onSaved: () => Promise<void>;
 }) {
   const { api } = useAdmin();
-  const { t, number } = useI18n();
+  const { t, number, money } = useI18n();
   const [draft, setDraft] = useState<SkuDraft>(() => ({
+    ...blankSku(sku.price.currency),
     key: sku.id,
     name: sku.name,
     price: formatMajor(sku.price.amount, sku.price.currency),
@@ -594,8 +667,11 @@ function ExistingSku({
           <span className="mono">{sku.id}</span>
           {" · "}
           {sku.available === null ? t("catalog.minted") : t("stock.availableN", { n: number(sku.available) })}
-          {kind === "voucher" || kind === "count_card"
-            ? ` · ${t("product.usesN", { n: sku.policy.uses })}${sku.policy.validDays ? ` · ${t("product.validDaysN", { n: sku.policy.validDays })}` : ""}`
+          {MINTED.includes(kind)
+            ? ` · ${[
+                ...(kind === "voucher" || kind === "count_card" ? [t("product.usesN", { n: sku.policy.uses })] : []),
+                ...termsSummary(sku.policy, sku.price.currency, t, money),
+              ].join(" · ")}`
             : ""}
         </p>
         <ErrorNotice error={error} />
@@ -616,5 +692,150 @@ function ExistingSku({
       <SkuRenewal sku={sku} editable={editable} onSaved={onSaved} />
       {kind === "bundle" ? <BundleComposer sku={sku} editable={editable} onSaved={onSaved} /> : null}
     </div>
+  );
+}
+
+/** The fields of a form's own terms, for a new SKU. */
+function FormTermsFields({
+  kind,
+  draft,
+  set,
+  disabled,
+}: {
+  kind: KindChoice;
+  draft: SkuDraft;
+  set: <K extends keyof SkuDraft>(key: K, value: SkuDraft[K]) => void;
+  disabled: boolean;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  if (kind === "count_card") {
+    return (
+      <div className="field narrow">
+        <label htmlFor={`${id}-interval`}>{t("product.interval")}</label>
+        <input
+          id={`${id}-interval`}
+          type="number"
+          min={1}
+          placeholder={t("product.noInterval")}
+          disabled={disabled}
+          value={draft.minIntervalMinutes}
+          onChange={(e) => set("minIntervalMinutes", e.target.value)}
+        />
+      </div>
+    );
+  }
+  if (kind === "stored_value") {
+    return (
+      <div className="field narrow">
+        <label htmlFor={`${id}-balance`}>{t("product.balance")}</label>
+        <input
+          id={`${id}-balance`}
+          inputMode="decimal"
+          required
+          disabled={disabled}
+          value={draft.balance}
+          onChange={(e) => set("balance", e.target.value)}
+        />
+      </div>
+    );
+  }
+  if (kind === "licence") {
+    return (
+      <div className="field narrow">
+        <label htmlFor={`${id}-seats`}>{t("product.seats")}</label>
+        <input
+          id={`${id}-seats`}
+          type="number"
+          min={1}
+          max={1000}
+          required
+          disabled={disabled}
+          value={draft.seats}
+          onChange={(e) => set("seats", e.target.value)}
+        />
+      </div>
+    );
+  }
+  if (kind !== "time_card") return null;
+  const toggleDay = (day: number) =>
+    set("weekdays", draft.weekdays.includes(day) ? draft.weekdays.filter((d) => d !== day) : [...draft.weekdays, day]);
+  return (
+    <>
+      <div className="field narrow">
+        <label htmlFor={`${id}-duration`}>{t("product.duration")}</label>
+        <input
+          id={`${id}-duration`}
+          type="number"
+          min={1}
+          required
+          disabled={disabled}
+          value={draft.durationAmount}
+          onChange={(e) => set("durationAmount", e.target.value)}
+        />
+        <select
+          aria-label={t("product.durationUnit")}
+          disabled={disabled}
+          value={draft.durationUnit}
+          onChange={(e) => set("durationUnit", e.target.value as SkuDraft["durationUnit"])}
+        >
+          <option value="hours">{t("product.hours")}</option>
+          <option value="days">{t("product.days")}</option>
+        </select>
+      </div>
+      <div className="field narrow">
+        <label htmlFor={`${id}-start`}>{t("product.timeStart")}</label>
+        <select
+          id={`${id}-start`}
+          disabled={disabled}
+          value={draft.timeStart}
+          onChange={(e) => set("timeStart", e.target.value as SkuDraft["timeStart"])}
+        >
+          <option value="activation">{t("product.fromActivation")}</option>
+          <option value="purchase">{t("product.fromPurchase")}</option>
+        </select>
+      </div>
+      <fieldset className="field full" disabled={disabled}>
+        <legend>{t("product.weekdays")}</legend>
+        <div className="weekday-row">
+          {WEEKDAYS.map((day) => (
+            <label key={day} className="checkbox">
+              <input type="checkbox" checked={draft.weekdays.includes(day)} onChange={() => toggleDay(day)} />
+              {t(`weekday.${day}`)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="field narrow">
+        <label htmlFor={`${id}-from`}>{t("product.hoursFrom")}</label>
+        <input
+          id={`${id}-from`}
+          type="time"
+          disabled={disabled}
+          value={draft.hoursFrom}
+          onChange={(e) => set("hoursFrom", e.target.value)}
+        />
+      </div>
+      <div className="field narrow">
+        <label htmlFor={`${id}-to`}>{t("product.hoursTo")}</label>
+        <input
+          id={`${id}-to`}
+          type="time"
+          disabled={disabled}
+          value={draft.hoursTo}
+          onChange={(e) => set("hoursTo", e.target.value)}
+        />
+      </div>
+      <div className="field narrow">
+        <label htmlFor={`${id}-zone`}>{t("product.timeZone")}</label>
+        <input
+          id={`${id}-zone`}
+          required
+          disabled={disabled}
+          value={draft.timeZone}
+          onChange={(e) => set("timeZone", e.target.value)}
+        />
+      </div>
+    </>
   );
 }

@@ -9,7 +9,7 @@ import { useAdmin } from "./session";
 
 export function RedemptionsPage() {
   const { api, can } = useAdmin();
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, money } = useI18n();
   const id = useId();
   const pager = usePager();
   const [status, setStatus] = useState("");
@@ -87,6 +87,7 @@ export function RedemptionsPage() {
                 <th scope="col">{t("redemptions.order")}</th>
                 <th scope="col">{t("redemptions.by")}</th>
                 <th scope="col">{t("redemptions.location")}</th>
+                <th scope="col">{t("redemptions.amount")}</th>
                 <th scope="col">{t("orders.status")}</th>
                 {can("redemptions.write") ? <th scope="col">{t("actions")}</th> : null}
               </tr>
@@ -107,6 +108,7 @@ export function RedemptionsPage() {
                   </td>
                   <td className="mono">{redemption.partnerId ?? (redemption.staffId ? t("redemptions.desk") : "—")}</td>
                   <td>{redemption.location ?? "—"}</td>
+                  <td>{redemption.amount ? money(redemption.amount) : t("redemptions.oneUse")}</td>
                   <td>
                     <StatusBadge status={redemption.status} />
                     {redemption.reversedAt ? (

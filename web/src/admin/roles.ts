@@ -20,6 +20,9 @@ export type Capability =
   | "channels.read"
   | "channels.manage"
   | "channels.fund"
+  | "risk.read"
+  | "risk.review"
+  | "risk.manage"
   | "risk.limits";
 
 const ALL: Role[] = ["owner", "operator", "finance", "support"];
@@ -42,6 +45,9 @@ const TABLE: Record<Capability, Role[]> = {
   "channels.read": ALL,
   "channels.manage": ["owner", "operator"],
   "channels.fund": ["owner", "finance"],
+  "risk.read": ALL,
+  "risk.review": ["owner", "operator", "finance"],
+  "risk.manage": ["owner", "operator"],
   "risk.limits": ["owner"],
 };
 

@@ -21,9 +21,24 @@ export type RechargeTemplate =
   | { template: "qq" }
   | { template: "email" };
 
+/** A product form's own terms (packages/domain/src/code-forms.ts). */
+export type Terms =
+  | { form: "uses"; minIntervalSeconds: number | null }
+  | { form: "balance"; balance: number }
+  | {
+      form: "time";
+      durationSeconds: number;
+      start: "activation" | "purchase";
+      weekdays: number[] | null;
+      hours: { from: string; to: string } | null;
+      timeZone: string;
+    }
+  | { form: "seats"; seats: number };
+
 export interface Policy {
   uses: number;
   validDays: number | null;
+  terms?: Terms | null;
 }
 
 /** How often a subscription SKU renews: every `every` days, weeks or months. */
@@ -217,6 +232,18 @@ export interface Delivery {
   code: string;
   secret?: string;
   instructions: string | null;
+  /** Minted codes: what the code has left, as last recorded. */
+  usage?: CodeUsage;
+}
+
+export interface CodeUsage {
+  status: "active" | "redeemed" | "expired" | "voided";
+  remainingUses: number;
+  validUntil: string | null;
+  balance?: Money;
+  balanceTotal?: Money;
+  activatedAt?: string | null;
+  seats?: { total: number; used: number };
 }
 
 export interface ShopOrder extends Order {
@@ -266,6 +293,8 @@ export interface Redemption {
   staffId?: string | null;
   status: "completed" | "reversed";
   location: string | null;
+  /** Stored value: what the redemption spent; null for a use. */
+  amount?: Money | null;
   createdAt: string;
   reversedAt: string | null;
 }
@@ -273,12 +302,36 @@ export interface Redemption {
 export interface CodeState {
   status: "active" | "redeemed" | "expired" | "voided";
   remainingUses: number;
+  /** Stored value: what is left. */
+  balance?: Money;
 }
 
-export interface Verification extends CodeState {
+export interface StoredValueUse {
+  id: string;
+  amount: Money;
+  createdAt: string;
+  reversedAt: string | null;
+  location: string | null;
+}
+
+export interface Verification extends Omit<CodeState, "balance"> {
   valid: boolean;
   expiresAt: string | null;
   productName: string;
+  form: "uses" | "balance" | "time" | "seats";
+  balance?: { remaining: Money; total: Money };
+  history?: StoredValueUse[];
+  nextUseAt?: string | null;
+  window?: {
+    start: "activation" | "purchase";
+    activatedAt: string | null;
+    validUntil: string | null;
+    weekdays: number[] | null;
+    hours: { from: string; to: string } | null;
+    timeZone: string;
+    usableNow: boolean;
+  };
+  seats?: { total: number; used: number; devices: { deviceId: string; activatedAt: string }[] };
 }
 
 export interface StockLevel {

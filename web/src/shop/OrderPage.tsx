@@ -9,7 +9,7 @@ import { QrCode } from "../components/QrCode";
 import { CopyButton, ErrorNotice, Loading, Notice, StatusBadge } from "../components/ui";
 import { ApiProblem, request } from "../lib/api";
 import { useI18n } from "../lib/i18n";
-import type { Delivery, OrderStatus, ShopOrder } from "../lib/types";
+import type { CodeUsage, Delivery, OrderStatus, ProductKind, ShopOrder } from "../lib/types";
 import { LookupForm } from "./MyOrders";
 import { shopPath, useShop } from "./ShopApp";
 import { SubscriptionCard } from "./SubscriptionCard";
@@ -298,7 +298,10 @@ function Deliveries({ order }: { order: ShopOrder }) {
   const kindOf = (delivery: Delivery) => lines.find((line) => line.skuId === delivery.skuId)?.kind;
   const labels = (delivery: Delivery) => {
     const kind = kindOf(delivery);
-    if (kind === "voucher") return { code: "shop.voucherCode", copy: "shop.copyVoucher" } as const;
+    if (kind === "voucher" || kind === "stored_value" || kind === "time_card") {
+      return { code: "shop.voucherCode", copy: "shop.copyVoucher" } as const;
+    }
+    if (kind === "licence") return { code: "shop.licenceKey", copy: "shop.copyLicence" } as const;
     if (kind === "shared_account") return { code: "shop.login", copy: "shop.copyLogin" } as const;
     return { code: "shop.code", copy: "shop.copyCode" } as const;
   };
@@ -339,7 +342,10 @@ function Deliveries({ order }: { order: ShopOrder }) {
                       {delivery.secret ? <CopyButton text={delivery.secret} label={t("shop.copySecret")} /> : null}
                     </div>
                   </div>
-                  {kindOf(delivery) === "voucher" ? (
+                  {delivery.usage ? <CodeUsageLine kind={kindOf(delivery)} usage={delivery.usage} /> : null}
+                  {kindOf(delivery) === "voucher" ||
+                  kindOf(delivery) === "stored_value" ||
+                  kindOf(delivery) === "time_card" ? (
                     <QrCode value={delivery.code} label={t("shop.qrOf", { code: delivery.code })} />
                   ) : null}
                 </li>
@@ -355,6 +361,26 @@ function Deliveries({ order }: { order: ShopOrder }) {
         );
       })}
     </section>
+  );
+}
+
+/** What a minted code has left: its balance, uses, validity window or seats. */
+function CodeUsageLine({ kind, usage }: { kind: ProductKind | undefined; usage: CodeUsage }) {
+  const { t, money, dateTime } = useI18n();
+  const parts = [t(`status.${usage.status}`)];
+  if (usage.balance) {
+    parts.push(t("shop.balanceLeft", { amount: money(usage.balance), total: money(usage.balanceTotal) }));
+  } else if (usage.seats) {
+    parts.push(t("shop.seatsUsed", { used: usage.seats.used, total: usage.seats.total }));
+  } else if (kind === "voucher") {
+    parts.push(t("shop.usesLeftN", { n: usage.remainingUses }));
+  }
+  if (usage.validUntil) parts.push(t("shop.validUntil", { at: dateTime(usage.validUntil) }));
+  else if (kind === "time_card" && !usage.activatedAt) parts.push(t("shop.startsOnFirstUse"));
+  return (
+    <p className="muted small" data-testid="code-usage">
+      {parts.join(" · ")}
+    </p>
   );
 }
 

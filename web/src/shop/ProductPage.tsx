@@ -5,6 +5,7 @@ import { ErrorNotice, Loading, Notice } from "../components/ui";
 import { ApiProblem, request } from "../lib/api";
 import { useLoad } from "../lib/hooks";
 import { useI18n } from "../lib/i18n";
+import { termsSummary } from "../lib/policy-summary";
 import type { Product } from "../lib/types";
 import { SkuExtras } from "./BundleContents";
 import { FlashSaleBox, salePhase, unitPriceOf, useNow } from "./FlashSale";
@@ -159,6 +160,11 @@ export function ProductPage() {
                 uses: t("shop.usesN", { n: sku.policy.uses }),
                 validity: sku.policy.validDays ? t("shop.validDaysN", { n: sku.policy.validDays }) : t("shop.noExpiry"),
               })}
+            </p>
+          ) : null}
+          {sku && (p.kind === "stored_value" || p.kind === "time_card" || p.kind === "licence") ? (
+            <p className="muted small" data-testid="policy">
+              {termsSummary(sku.policy, sku.price.currency, t, money).join(" · ")}
             </p>
           ) : null}
           {sku ? <SkuExtras sku={sku} /> : null}

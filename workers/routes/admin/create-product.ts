@@ -47,7 +47,14 @@ const route = createRoute({
   request: { headers: IdempotencyKeyHeader, body: body(NewProductSchema) },
   responses: {
     201: json(ProductSchema, "The product, with the ids of its SKUs", REPLAY_HEADERS),
-    ...errorResponses("unauthorized", "csrf_failed", "forbidden", "idempotency_key_reused", "idempotency_key_in_use"),
+    ...errorResponses(
+      "unauthorized",
+      "csrf_failed",
+      "forbidden",
+      "invalid_policy",
+      "idempotency_key_reused",
+      "idempotency_key_in_use",
+    ),
   },
 });
 

@@ -34,6 +34,7 @@ const route = createRoute({
       "csrf_failed",
       "forbidden",
       "not_found",
+      "invalid_policy",
       "idempotency_key_reused",
       "idempotency_key_in_use",
     ),

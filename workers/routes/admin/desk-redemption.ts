@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { idempotencyKeyOf, requireAdmin, requireCapability } from "../../middleware";
 import { deskRedeem } from "../../services/redemption";
-import { CodeInput, RedemptionResultSchema } from "../schemas";
+import { CodeInput, RedeemAmount, RedemptionResultSchema } from "../schemas";
 import { type App, body, IdempotencyKeyHeader, json, REPLAY_HEADERS, REPLAYED, SECURITY } from "../shared";
 
 const route = createRoute({
@@ -20,6 +20,7 @@ const route = createRoute({
     body: body(
       z.object({
         code: CodeInput,
+        amount: RedeemAmount,
         location: z.string().trim().min(1).max(200).optional().openapi({ description: "Where it was redeemed" }),
       }),
     ),
@@ -34,6 +35,12 @@ const route = createRoute({
       "code_already_redeemed",
       "code_expired",
       "code_voided",
+      "insufficient_balance",
+      "code_too_soon",
+      "outside_allowed_hours",
+      "amount_required",
+      "amount_not_applicable",
+      "code_form_mismatch",
       "idempotency_key_reused",
     ),
   },
@@ -41,10 +48,11 @@ const route = createRoute({
 
 export function registerDeskRedemption(app: App) {
   app.openapi(route, async (c) => {
-    const { code, location } = c.req.valid("json");
+    const { code, location, amount } = c.req.valid("json");
     const { replayed, result } = await deskRedeem(c.get("services"), c.get("admin"), {
       code,
       location,
+      amount,
       idempotencyKey: idempotencyKeyOf(c),
     });
     return c.json(result, 201, replayed ? REPLAYED : {});

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { requireAdmin, requireCapability } from "../../middleware";
 import { deskRedeemer, verifyCode } from "../../services/redemption";
+import { DeviceIdInput } from "../form-schemas";
 import { CodeInput, VerificationSchema } from "../schemas";
 import { type App, body, json, SECURITY } from "../shared";
 
@@ -13,7 +14,16 @@ const route = createRoute({
   description: "Answers exactly like `POST /v1/partner/verifications`, for any code of the merchant.",
   security: SECURITY.admin,
   middleware: [requireAdmin(), requireCapability("redemptions.write")] as const,
-  request: { body: body(z.object({ code: CodeInput })) },
+  request: {
+    body: body(
+      z.object({
+        code: CodeInput,
+        deviceId: DeviceIdInput.optional().openapi({
+          description: "Licences: answer whether this device holds an activation (`seats.deviceHoldsSeat`)",
+        }),
+      }),
+    ),
+  },
   responses: {
     200: json(VerificationSchema, "The code's state"),
     ...errorResponses("unauthorized", "csrf_failed", "forbidden", "code_not_found"),
@@ -22,6 +32,6 @@ const route = createRoute({
 
 export function registerDeskVerification(app: App) {
   app.openapi(route, async (c) =>
-    c.json(await verifyCode(c.get("services"), deskRedeemer(c.get("admin")), c.req.valid("json").code), 200),
+    c.json(await verifyCode(c.get("services"), deskRedeemer(c.get("admin")), c.req.valid("json")), 200),
   );
 }

@@ -2,15 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses } from "../../errors";
 import { requireAdmin, requireCapability } from "../../middleware";
 import { updateSku } from "../../services/catalog";
-import { SkuSchema } from "../schemas";
+import { PolicySchema, SkuSchema } from "../schemas";
 import { type App, body, json, MoneySchema, PathId, SECURITY } from "../shared";
 
 const route = createRoute({
   method: "patch",
   path: "/v1/admin/skus/{skuId}",
   tags: ["Admin"],
-  summary: "Edit a SKU: name, price, low-stock threshold",
-  description: "Orders already placed keep the price they were placed at.",
+  summary: "Edit a SKU: name, price, low-stock threshold, code policy",
+  description: "Orders already placed keep the price and the code policy they were placed at.",
   security: SECURITY.admin,
   middleware: [requireAdmin(), requireCapability("catalog.write")] as const,
   request: {
@@ -28,13 +28,16 @@ const route = createRoute({
             .nullable()
             .optional()
             .openapi({ description: "Warn at this many available units or fewer; null for no warning" }),
+          policy: PolicySchema.partial()
+            .optional()
+            .openapi({ description: "Fields left out keep their value; checked against the product's kind" }),
         })
         .openapi("SkuChanges"),
     ),
   },
   responses: {
     200: json(SkuSchema, "The SKU as it is now"),
-    ...errorResponses("unauthorized", "csrf_failed", "forbidden", "not_found"),
+    ...errorResponses("unauthorized", "csrf_failed", "forbidden", "not_found", "invalid_policy"),
   },
 });
 

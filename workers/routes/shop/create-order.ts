@@ -82,7 +82,7 @@ export function registerCreateOrder(app: App) {
     const order = await createOrder(
       c.get("services"),
       c.req.valid("param").shop,
-      { ...c.req.valid("json"), ...requestSignals(c.req.raw.headers, c.req.valid("header")) },
+      { ...c.req.valid("json"), ...requestSignals(c.req.raw, c.req.valid("header")) },
       new URL(c.req.url).origin,
       channelKeyOf(c.req.valid("header")),
     );

@@ -59,6 +59,7 @@ export async function renewalOrderStatements(ctx: ServiceContext, sub: Subscript
     currency: sub.currency,
     policyUses: found.sku.policyUses,
     policyValidDays: found.sku.policyValidDays,
+    policyTerms: found.sku.policyTerms,
     instructions: found.product.instructions,
     recipientCiphertext: sealed?.recipientCiphertext ?? null,
     recipientMasked: sealed?.recipientMasked ?? null,

@@ -81,7 +81,12 @@ export function insertSkuStatement(db: Db, merchantId: string, productId: string
   return db.insert(skus).values({ ...sku, merchantId, productId });
 }
 
-export type SkuChanges = Partial<Pick<SkuRow, "name" | "priceAmount" | "currency" | "lowStockThreshold">>;
+export type SkuChanges = Partial<
+  Pick<
+    SkuRow,
+    "name" | "priceAmount" | "currency" | "lowStockThreshold" | "policyUses" | "policyValidDays" | "policyTerms"
+  >
+>;
 
 export function updateSkuStatement(db: Db, merchantId: string, skuId: string, changes: SkuChanges) {
   return db

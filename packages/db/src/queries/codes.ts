@@ -1,11 +1,18 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { MAX_BOUND_PARAMETERS } from "../chunks";
 import type { Db } from "../client";
 import { codes } from "../schema";
 
 export type CodeRow = typeof codes.$inferSelect;
 
-/** A code's state as its CodeLedger published it; `version` orders snapshots of one code. */
-export type CodeSnapshot = Omit<CodeRow, "merchantId" | "createdAt" | "updatedAt">;
+type FormColumns = "form" | "balanceTotal" | "balanceRemaining" | "activatedAt" | "seatsUsed";
+
+/**
+ * A code's state as its CodeLedger published it; `version` orders snapshots of one code. The
+ * form's columns are absent from vouchers' snapshots (and from events older than the forms).
+ */
+export type CodeSnapshot = Omit<CodeRow, "merchantId" | "createdAt" | "updatedAt" | FormColumns> &
+  Partial<Pick<CodeRow, FormColumns>>;
 
 /**
  * Upserts a code's read-model row from a snapshot taken at `at`, as a statement for runAtomic.
@@ -20,7 +27,17 @@ export function codeSnapshotStatement(db: Db, merchantId: string, snapshot: Code
     .values({ ...snapshot, merchantId, createdAt: issuedAt, updatedAt: at })
     .onConflictDoUpdate({
       target: codes.id,
-      set: { status: snapshot.status, usesRemaining: snapshot.usesRemaining, version: snapshot.version, updatedAt: at },
+      set: {
+        status: snapshot.status,
+        usesRemaining: snapshot.usesRemaining,
+        // A time card's window is known from its first use, so its expiry may move once.
+        expiresAt: snapshot.expiresAt,
+        balanceRemaining: snapshot.balanceRemaining ?? null,
+        activatedAt: snapshot.activatedAt ?? null,
+        seatsUsed: snapshot.seatsUsed ?? null,
+        version: snapshot.version,
+        updatedAt: at,
+      },
       setWhere: and(sql`excluded.version > ${codes.version}`, eq(codes.merchantId, merchantId)),
     })
     .returning({ id: codes.id });
@@ -45,4 +62,22 @@ export async function findCode(db: Db, merchantId: string, codeId: string): Prom
       .where(and(eq(codes.id, codeId), eq(codes.merchantId, merchantId)))
       .get()) ?? null
   );
+}
+
+/** This merchant's codes among `codeIds` (a foreign id is simply absent), in batches D1 can bind. */
+export async function findCodes(db: Db, merchantId: string, codeIds: string[]): Promise<CodeRow[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < codeIds.length; i += MAX_BOUND_PARAMETERS - 1) {
+    batches.push(codeIds.slice(i, i + MAX_BOUND_PARAMETERS - 1));
+  }
+  const found = await Promise.all(
+    batches.map((ids) =>
+      db
+        .select()
+        .from(codes)
+        .where(and(eq(codes.merchantId, merchantId), inArray(codes.id, ids)))
+        .all(),
+    ),
+  );
+  return found.flat();
 }

@@ -8,6 +8,7 @@ export * from "./deliveries";
 export * from "./flash-sales";
 export * from "./idempotency";
 export * from "./ledger";
+export * from "./licences";
 export * from "./merchants";
 export * from "./orders";
 export * from "./page";

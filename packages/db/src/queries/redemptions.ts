@@ -1,3 +1,4 @@
+import type { Currency } from "@tessera/domain";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../client";
 import { codes, redemptions } from "../schema";
@@ -13,6 +14,9 @@ export interface NewRedemption {
   location: string | null;
   /** Who redeemed (`partner:…`, `staff:…`, `key:…`); null for events published before it was carried. */
   actor?: string | null | undefined;
+  /** Stored value: the minor units spent; null or absent where a use was taken. */
+  amount?: number | null | undefined;
+  currency?: Currency | null | undefined;
   /** When the code was redeemed. */
   createdAt: number;
 }
