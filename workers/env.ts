@@ -36,6 +36,8 @@ export interface Env {
   RESERVATION_TTL_SECONDS: string;
   /** `shard` (a merchant's codes over 256 CodeLedgers, the default) or `code` (one per code); see `ledgerNameFor`. */
   CODE_LEDGER_LAYOUT?: string;
+  /** `off` skips the synchronous risk gates (benchmarks measure their cost); anything else or unset: on. */
+  RISK_GATES?: string;
   OPERATOR_API_KEY: string;
   CODE_HMAC_KEY: string;
   ENCRYPTION_KEYS: string;
@@ -76,6 +78,7 @@ const ConfigSchema = z.object({
   publicBaseUrl: z.url().nullable(),
   reservationTtlMs: z.number().int().min(10_000).max(86_400_000),
   ledgerLayout: z.enum(LEDGER_LAYOUTS),
+  riskGates: z.enum(["on", "off"]),
   operatorApiKey: secret(24),
   codeHmacKey: z.string().regex(/^[0-9a-f]{64}$/i, "64 hex characters"),
   encryptionKeys: z.record(z.string().regex(/^[a-z0-9]{1,16}$/), z.string().min(40)),
@@ -113,6 +116,7 @@ export function loadConfig(env: Env): Config {
     publicBaseUrl: env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL.replace(/\/+$/, "") : null,
     reservationTtlMs: Number(env.RESERVATION_TTL_SECONDS ?? "900") * 1000,
     ledgerLayout: env.CODE_LEDGER_LAYOUT ?? "shard",
+    riskGates: env.RISK_GATES ?? "on",
     operatorApiKey: env.OPERATOR_API_KEY,
     codeHmacKey: env.CODE_HMAC_KEY,
     encryptionKeys: keys,
@@ -134,6 +138,9 @@ export function loadConfig(env: Env): Config {
   }
   if (parsed.data.environment === "production" && parsed.data.sandboxPayments) {
     throw new ConfigError("the sandbox payment provider cannot be enabled in production");
+  }
+  if (parsed.data.environment === "production" && parsed.data.riskGates === "off") {
+    throw new ConfigError("the risk gates cannot be switched off in production");
   }
   if (parsed.data.environment === "production" && parsed.data.supplierPrivateNetwork) {
     throw new ConfigError("supplier calls to private addresses cannot be allowed in production");

@@ -43,6 +43,9 @@ export const ERROR_CODES = {
   idempotency_key_reused: { status: 422, title: "The Idempotency-Key was used with another request" },
   account_locked: { status: 423, title: "The account is locked after repeated failures" },
   rate_limited: { status: 429, title: "Too many requests" },
+  order_limit_reached: { status: 429, title: "Too many unpaid orders are open; pay or let one lapse first" },
+  purchase_limit_reached: { status: 429, title: "The purchase limit for this item is reached for now" },
+  payment_cooldown: { status: 429, title: "Too many failed payments; wait before ordering again" },
   internal_error: { status: 500, title: "Something went wrong on our side" },
   supplier_unavailable: { status: 503, title: "The supplier did not answer; try again later" },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -100,6 +103,9 @@ const RETRY_AFTER: ErrorCode[] = [
   "account_locked",
   "rate_limited",
   "sale_not_started",
+  "order_limit_reached",
+  "purchase_limit_reached",
+  "payment_cooldown",
   "code_too_soon",
 ];
 

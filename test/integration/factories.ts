@@ -56,14 +56,54 @@ export interface TestMerchant {
 }
 
 /**
+ * Risk limits no test crowd reaches: most suites stand for many buyers with one email and one
+ * IP, which the real defaults would rightly stop. The gates still run on every order and look-up.
+ */
+export const OPEN_RISK_LIMITS = {
+  checkout: {
+    attemptsPerMinute: { perCustomer: 10_000, perIp: 100_000, perDevice: 10_000 },
+    purchaseWindowMinutes: 60,
+    purchases: { perCustomer: 100_000, perIp: 1_000_000, perDevice: 100_000 },
+    skuPurchases: {},
+    unpaidOrders: { perCustomer: 1000, perIp: 100_000, perDevice: 1000 },
+    paymentFailures: {
+      perCustomer: 1000,
+      perIp: 100_000,
+      perDevice: 1000,
+      perCard: 1000,
+      windowMinutes: 1,
+      cooldownMinutes: 1,
+    },
+  },
+  lookups: {
+    failuresPerPartnerKey: 1_000_000,
+    failuresPerIp: 1_000_000,
+    windowMinutes: 1,
+    lockoutMinutes: 1,
+    requestsPerMinutePerPartnerKey: 1_000_000,
+  },
+};
+
+export async function setRiskLimits(merchant: { adminKey: string }, limits: unknown) {
+  const res = await call("PUT", "/v1/admin/risk/limits", { token: merchant.adminKey, json: limits });
+  if (res.status !== 200) throw new Error(`risk limits: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
  * Risk scoring no other suite's orders reach: their crowds of large orders paid with the one
  * sandbox card are, rightly, what the default rules hold for review. The fast rules (lists)
  * still run on every payment; the risk suites ask for `riskScoring: "defaults"` or set their own.
  */
 export const OPEN_RISK_SETTINGS = { scoreFrom: 1_000_000_000 };
 
-/** A merchant of its own; `riskScoring: "defaults"` keeps the real default risk settings instead of open ones. */
-export async function createMerchant(options: { riskScoring?: "defaults" | "open" } = {}): Promise<TestMerchant> {
+/**
+ * A merchant of its own; `riskLimits: "defaults"` keeps the real default checkout and look-up
+ * limits, `riskScoring: "defaults"` the real default risk settings, instead of open ones.
+ */
+export async function createMerchant(
+  options: { riskLimits?: "defaults" | "open"; riskScoring?: "defaults" | "open" } = {},
+): Promise<TestMerchant> {
   const slug = unique("m").toLowerCase();
   const ownerEmail = `${slug}@example.test`;
   const ownerPassword = "correct horse battery staple";
@@ -74,6 +114,11 @@ export async function createMerchant(options: { riskScoring?: "defaults" | "open
   if (res.status !== 201) throw new Error(`merchant: ${res.status} ${JSON.stringify(res.body)}`);
   const merchant = { id: res.body.id, slug, adminKey: res.body.adminApiKey, ownerEmail, ownerPassword };
   // Written straight to D1, not through the audited route, so no test finds an entry it did not cause.
+  if (options.riskLimits !== "defaults") {
+    await env.DB.prepare("INSERT INTO risk_limits (merchant_id, limits, updated_at) VALUES (?, ?, ?)")
+      .bind(merchant.id, JSON.stringify(OPEN_RISK_LIMITS), Date.now())
+      .run();
+  }
   if (options.riskScoring !== "defaults") {
     await env.DB.prepare(
       "INSERT INTO risk_settings (merchant_id, settings, updated_by, updated_at) VALUES (?, ?, ?, ?)",

@@ -147,7 +147,7 @@ export async function startHarness(options: {
   persistDir: string;
   /** Opens workerd's inspector for every Worker, to record CPU profiles. */
   inspect?: boolean;
-  /** `[vars]` to set over wrangler.toml's (e.g. `CODE_LEDGER_LAYOUT`). */
+  /** `[vars]` to set over wrangler.toml's (`CODE_LEDGER_LAYOUT`, `RISK_GATES=off` to measure without the risk gates). */
   vars?: Record<string, string>;
 }): Promise<Harness> {
   const configPath = join(options.sourceDir, "wrangler.toml");

@@ -166,6 +166,11 @@ async function runCheckout(plan: CheckoutPlan, agent: Agent, rec: Recorder) {
         const order = await send(agent, plan.baseUrl, {
           method: "POST",
           path: `/v1/shops/${plan.shop}/orders`,
+          // Every buyer its own email, IP and device, as the shop's risk gates see real buyers.
+          headers: {
+            "cf-connecting-ip": `10.${(buyer >> 16) & 255}.${(buyer >> 8) & 255}.${buyer & 255}`,
+            "x-device-id": `dev_bench_${String(buyer).padStart(12, "0")}`,
+          },
           body: JSON.stringify({ email: `buyer${buyer++}@bench.test`, items: [{ skuId: plan.skuId, quantity: 1 }] }),
         });
         requests++;

@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     at: { type: "string" },
     "ledger-layout": { type: "string" },
     keep: { type: "boolean", default: false },
+    "risk-gates": { type: "string", default: "on" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -61,10 +62,15 @@ if (args.help) {
   --quiet-wait <s>     before each scenario, wait up to this long for other processes to use < 25% CPU (default 5)
   --profile <id>       record a CPU profile of the Worker serving scenario <id> (slows it down)
   --ledger-layout <l>  CODE_LEDGER_LAYOUT for the run: code or shard (default: wrangler.toml's)
-  --keep               keep the temporary build and state directory`);
+  --keep               keep the temporary build and state directory
+  --risk-gates <on|off> run with the synchronous risk gates (default on) or without (RISK_GATES=off)`);
   process.exit(0);
 }
 
+if (args["risk-gates"] !== "on" && args["risk-gates"] !== "off") {
+  console.error("--risk-gates takes on or off");
+  process.exit(2);
+}
 const durationMs = Number(args.duration) * 1000;
 const warmupMs = Number(args.warmup) * 1000;
 const concurrency = Number(args.concurrency);
@@ -169,7 +175,8 @@ const SCENARIO_IDS = [
 function scenarios(harness: Harness, fixture: Fixture, importLines: number): ScenarioDef[] {
   const base = { concurrency, warmupMs, durationMs };
   const get = (path: string): RequestSpec[] => [{ method: "GET", path }];
-  const partner = { authorization: `Bearer ${fixture.partnerKey}` };
+  // One partner behind one egress IP, as a chain of stores calls: both look-up gates count it.
+  const partner = { authorization: `Bearer ${fixture.partnerKey}`, "cf-connecting-ip": "198.51.100.10" };
   // Verification reads the first half of the codes; each redemption scenario uses up its own quarter.
   const quarter = Math.floor(fixture.codes.length / 4);
   const verifySpecs = fixture.codes.slice(0, quarter * 2).map((code) => ({
@@ -599,8 +606,12 @@ async function main() {
       references,
       persistDir: join(work, "state"),
       inspect: Boolean(args.profile),
-      vars: args["ledger-layout"] ? { CODE_LEDGER_LAYOUT: args["ledger-layout"] } : {},
+      vars: {
+        RISK_GATES: args["risk-gates"] as string,
+        ...(args["ledger-layout"] ? { CODE_LEDGER_LAYOUT: args["ledger-layout"] } : {}),
+      },
     });
+    log(`risk gates ${args["risk-gates"]}`);
     const api = new Api(harness.urls.tessera);
     const firstStarted = performance.now();
     await api.expect(200, "GET", "/healthz");

@@ -1,4 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
+import {
+  admitCheckout,
+  admitLookup,
+  type BuyerState,
+  type CheckoutAsk,
+  type CheckoutVerdict,
+  coolDown,
+  EMPTY_BUYER,
+  EMPTY_LOOKUPS,
+  type FailurePolicy,
+  forgetOrder,
+  type LookupAsk,
+  type LookupState,
+  type LookupStep,
+  type LookupVerdict,
+  recordFailure,
+  settleLookup,
+  settleOrder,
+} from "@tessera/domain";
 import type { Env } from "../env";
 
 export interface GateDecision {
@@ -86,6 +105,84 @@ export class RateGate extends DurableObject<Env> {
   reset(): void {
     this.ctx.storage.kv.delete("window");
     this.ctx.storage.kv.delete("attempts");
+  }
+
+  // Buyer identities' checkouts (packages/domain/src/risk/checkout-gate.ts holds the rules), each
+  // identity under its own key (`id`, a hash) in the gate its hash names. Each call reads,
+  // decides and writes in one go, so parallel checkouts of one identity are decided one at a
+  // time: a cap of 3 unpaid orders admits exactly 3 of 500 parallel ones.
+
+  /** Admits one order for an identity, or says which limit refuses it and for how long. */
+  admitCheckout(id: string, ask: CheckoutAsk): CheckoutVerdict {
+    const { state, verdict } = admitCheckout(this.#buyer(id), ask);
+    this.#putBuyer(id, state);
+    return verdict;
+  }
+
+  /** The order was not placed after all: it holds no slot and counts no units. */
+  forgetOrder(id: string, orderId: string): void {
+    this.#putBuyer(id, forgetOrder(this.#buyer(id), orderId));
+  }
+
+  /** The order was paid: its unpaid slot is free. */
+  settleOrder(id: string, orderId: string): void {
+    this.#putBuyer(id, settleOrder(this.#buyer(id), orderId));
+  }
+
+  /** Counts a failed payment; answers until when the identity (or card) is cooled down (0: not). */
+  paymentFailed(id: string, now: number, policy: FailurePolicy, orderId?: string): number {
+    const { state, coolUntil } = recordFailure(this.#buyer(id), now, policy, orderId);
+    this.#putBuyer(id, state);
+    return coolUntil > now ? coolUntil : 0;
+  }
+
+  /** Cools an identity down until `until` (it tried a card that is cooling down). */
+  coolDown(id: string, until: number): void {
+    this.#putBuyer(id, coolDown(this.#buyer(id), until));
+  }
+
+  // A partner key's or an IP's code look-ups (packages/domain/src/risk/lookup-gate.ts). Only
+  // failures and lockouts are written; an honest look-up costs two in-memory calls.
+
+  #lookups: LookupState | undefined;
+
+  /** Admits one verify/redeem look-up; `settleLookup` must follow once its outcome is known. */
+  admitLookup(ask: LookupAsk): LookupVerdict {
+    const step = admitLookup(this.#lookupState(), ask);
+    this.#applyLookups(step);
+    return step.verdict;
+  }
+
+  /** The admitted look-up ended: `failed` when its code was not found. */
+  settleLookup(failed: boolean, now: number = Date.now()): void {
+    this.#applyLookups(settleLookup(this.#lookupState(), failed, now));
+  }
+
+  #lookupState(): LookupState {
+    this.#lookups ??= {
+      ...EMPTY_LOOKUPS,
+      ...this.ctx.storage.kv.get<Pick<LookupState, "failures" | "lockedUntil">>("lookups"),
+    };
+    return this.#lookups;
+  }
+
+  #applyLookups(step: LookupStep): void {
+    this.#lookups = step.state;
+    if (step.persist) {
+      this.ctx.storage.kv.put("lookups", { failures: step.state.failures, lockedUntil: step.state.lockedUntil });
+    }
+  }
+
+  #buyer(id: string): BuyerState {
+    return this.ctx.storage.kv.get<BuyerState>(`buyer:${id}`) ?? EMPTY_BUYER;
+  }
+
+  /** An identity with nothing left to count is deleted, so a gate keeps only live identities. */
+  #putBuyer(id: string, state: BuyerState): void {
+    const empty =
+      state.attempts.length === 0 && state.orders.length === 0 && state.failures.length === 0 && state.coolUntil === 0;
+    if (empty) this.ctx.storage.kv.delete(`buyer:${id}`);
+    else this.ctx.storage.kv.put(`buyer:${id}`, state);
   }
 
   #roll(state: Window | undefined, windowMs: number, now: number): Window {

@@ -26,6 +26,7 @@ import { registerGetFlashSale } from "./admin/get-flash-sale";
 import { registerGetMe } from "./admin/get-me";
 import { registerGetAdminOrder } from "./admin/get-order";
 import { registerGetAdminProduct } from "./admin/get-product";
+import { registerGetRiskLimits } from "./admin/get-risk-limits";
 import { registerGetRiskSettings } from "./admin/get-risk-settings";
 import { registerGetSkuSuppliers } from "./admin/get-sku-suppliers";
 import { registerGetStock } from "./admin/get-stock";
@@ -72,6 +73,7 @@ import { registerSyncSupplier } from "./admin/sync-supplier";
 import { registerUpdateChannel } from "./admin/update-channel";
 import { registerUpdateChannelPrices } from "./admin/update-channel-prices";
 import { registerUpdateProduct } from "./admin/update-product";
+import { registerUpdateRiskLimits } from "./admin/update-risk-limits";
 import { registerUpdateRiskSettings } from "./admin/update-risk-settings";
 import { registerUpdateSku } from "./admin/update-sku";
 import { registerUpdateStaff } from "./admin/update-staff";
@@ -188,6 +190,8 @@ export const ROUTES: ((app: App) => void)[] = [
   registerUpdateChannel,
   registerGetChannelPrices,
   registerUpdateChannelPrices,
+  registerGetRiskLimits,
+  registerUpdateRiskLimits,
   registerCreateChannelKey,
   registerRevokeChannelKey,
   registerCreateChannelTopUp,

@@ -47,3 +47,52 @@ export function requestSignals(
     ...(clientCountry ? { clientCountry } : {}),
   };
 }
+
+const Count = (max: number) => z.number().int().min(1).max(max);
+
+export const PurchaseLimitsSchema = z
+  .object({
+    perCustomer: Count(100_000),
+    perIp: Count(1_000_000),
+    perDevice: Count(100_000),
+  })
+  .openapi("PurchaseLimits", { description: "Units of one SKU per buyer identity inside the purchase window" });
+
+export const RiskLimitsSchema = z
+  .object({
+    checkout: z.object({
+      attemptsPerMinute: z.object({ perCustomer: Count(10_000), perIp: Count(100_000), perDevice: Count(10_000) }),
+      purchaseWindowMinutes: Count(43_200),
+      purchases: PurchaseLimitsSchema,
+      skuPurchases: z
+        .record(z.string().min(1).max(64), PurchaseLimitsSchema)
+        .refine((skus) => Object.keys(skus).length <= 500, "at most 500 SKUs with their own limits")
+        .openapi({ description: "Limits of named SKUs, instead of `purchases`" }),
+      unpaidOrders: z.object({ perCustomer: Count(1000), perIp: Count(100_000), perDevice: Count(1000) }),
+      paymentFailures: z.object({
+        perCustomer: Count(1000),
+        perIp: Count(100_000),
+        perDevice: Count(1000),
+        perCard: Count(1000),
+        windowMinutes: Count(10_080),
+        cooldownMinutes: Count(10_080),
+      }),
+    }),
+    lookups: z.object({
+      failuresPerPartnerKey: Count(1_000_000),
+      failuresPerIp: Count(1_000_000),
+      windowMinutes: Count(1440),
+      lockoutMinutes: Count(1440),
+      requestsPerMinutePerPartnerKey: Count(1_000_000),
+    }),
+  })
+  .strict()
+  .openapi("RiskLimits");
+
+export const RiskLimitsViewSchema = z
+  .object({
+    limits: RiskLimitsSchema,
+    defaults: RiskLimitsSchema.openapi({ description: "What a merchant that never set its limits is under" }),
+    updatedAt: z.string().nullable().openapi({ description: "Null while the defaults apply" }),
+  })
+  .openapi("RiskLimitsView");

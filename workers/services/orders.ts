@@ -37,6 +37,7 @@ import { channelRefusal, consumerChannel, priceBook, type SalesChannel, settle }
 import { reserveSaleLines } from "./flash-sales";
 import { deliveryContext, maskedDeliveries, orderView, revealDeliveries } from "./order-views";
 import { enforceLimits, hashedKey } from "./rate-limits";
+import { admitCheckout } from "./risk/gates";
 import { stockKeeper } from "./stock";
 import { subscriptionsForOrder } from "./subscriptions/views";
 import { prepareSupplyLines, upstreamCovers } from "./suppliers/checkout";
@@ -116,7 +117,24 @@ export async function createOrder(
   channelKey?: string,
 ) {
   const merchant = await shopMerchant(ctx, slug);
-  const placed = await placeOrder(ctx, merchant, input, await consumerChannel(ctx, merchant.id, channelKey));
+  const channel = await consumerChannel(ctx, merchant.id, channelKey);
+  const now = Date.now();
+  const orderId = newId("order", now);
+  // The gates decide before any stock is touched; an order they admit but that fails later is
+  // forgotten by them again, so a refused or failed checkout holds no slot and counts no units.
+  const admission = await admitCheckout(ctx, merchant.id, input, {
+    orderId,
+    now,
+    holdUntil: now + ctx.config.reservationTtlMs,
+    lines: input.items,
+  });
+  let placed: Awaited<ReturnType<typeof placeOrder>>;
+  try {
+    placed = await placeOrder(ctx, merchant, input, channel, orderId);
+  } catch (error) {
+    await admission.undo();
+    throw error;
+  }
   const checkoutUrl = new SandboxProvider(ctx.config.sandboxWebhookSecret).checkoutUrl({
     paymentId: placed.payment.id,
     orderId: placed.order.id,
@@ -137,10 +155,10 @@ export async function placeOrder(
   merchant: { id: string },
   input: NewOrder,
   channel: SalesChannel,
+  orderId: string = newId("order"),
 ) {
   const { lines, book } = await priceLines(ctx, merchant.id, input.items, channel);
   const now = Date.now();
-  const orderId = newId("order", now);
   const paymentId = newId("payment", now);
   const ttl = ctx.config.reservationTtlMs;
   // A bundle line is delivered by its components; a top-up among them takes the bundle line's recipient.

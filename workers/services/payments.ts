@@ -7,6 +7,7 @@ import type { ServiceContext } from "../context";
 import { ApiError } from "../errors";
 import { fulfillOrder } from "./fulfillment";
 import { releaseOrderStock } from "./refunds";
+import { checkoutPaid, checkoutPaymentFailed } from "./risk/gates";
 import { afterHold } from "./risk/scoring";
 import { fastRecordStatements, type ScreenOutcome, screenPayment } from "./risk/screening";
 import { savedMethodStatements } from "./subscriptions/payment-methods";
@@ -52,11 +53,31 @@ export async function applyPaymentEvent(
   ]);
   const duplicate = recorded.length === 0;
   const order = await ctx.db
-    .select({ status: orders.status, statusReason: orders.statusReason })
+    .select({
+      status: orders.status,
+      statusReason: orders.statusReason,
+      email: orders.email,
+      clientIp: orders.clientIp,
+      deviceId: orders.deviceId,
+    })
     .from(orders)
     .where(eq(orders.id, payment.orderId))
     .get();
-
+  // The buyer's gates learn the outcome before the provider is answered, so the next checkout
+  // already sees a freed slot or a cool-down. The payment is applied whatever they answer: a
+  // gate that cannot be reached costs a slot until the reservation lapses, never the webhook.
+  // A paid order frees its slot whether it is delivered at once or held for review.
+  if (order && !duplicate) {
+    const settled =
+      event.type === "payment.succeeded"
+        ? checkoutPaid(ctx, payment.merchantId, payment.orderId, order)
+        : event.type === "payment.failed"
+          ? checkoutPaymentFailed(ctx, payment.merchantId, payment.orderId, order, event.card?.fingerprint ?? null)
+          : null;
+    await settled?.catch((error) =>
+      ctx.log.warn("risk gates not updated", { orderId: payment.orderId, error: String(error) }),
+    );
+  }
   if (event.type === "payment.succeeded" && order?.status === "paid") {
     // The buyer sees codes at once: fulfil in this invocation after the response, with the
     // queue as the retry path should this attempt not finish.

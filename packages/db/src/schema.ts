@@ -1149,3 +1149,15 @@ export const redemptionAlerts = sqliteTable(
     index("redemption_alerts_merchant").on(t.merchantId, t.id),
   ],
 );
+
+/**
+ * A merchant's synchronous risk limits (packages/domain's `RiskLimits`), one JSON document per
+ * merchant; a merchant without a row is under the defaults.
+ */
+export const riskLimits = sqliteTable("risk_limits", {
+  merchantId: text("merchant_id")
+    .primaryKey()
+    .references(() => merchants.id),
+  limits: text("limits", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -30,6 +30,7 @@ export const CAPABILITIES = {
   /** Approving releases goods, rejecting refunds: the people trusted with orders' money. */
   "risk.review": ["owner", "operator", "finance"],
   "risk.manage": ["owner", "operator"],
+  "risk.limits": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -23,6 +23,7 @@ const TABLE: [Capability, string][] = [
   ["risk.read", "owner operator finance support"],
   ["risk.review", "owner operator finance"],
   ["risk.manage", "owner operator"],
+  ["risk.limits", "owner"],
 ];
 
 describe("role permissions", () => {

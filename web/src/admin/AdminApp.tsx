@@ -19,6 +19,7 @@ import { PartnersPage } from "./Partners";
 import { ProductEditorPage } from "./ProductEditor";
 import { RedemptionsPage } from "./Redemptions";
 import { RiskPage } from "./Risk";
+import { RiskLimitsPage } from "./RiskLimits";
 import { type Capability, can } from "./roles";
 import { SignInPage } from "./SignIn";
 import { StaffPage } from "./Staff";
@@ -264,6 +265,14 @@ export function AdminApp() {
           }
         />
         <Route
+          path="risk/limits"
+          element={
+            <Guard need="risk.limits">
+              <RiskLimitsPage />
+            </Guard>
+          }
+        />
+        <Route
           path="risk/*"
           element={
             <Guard need="risk.read">
@@ -346,6 +355,7 @@ const NAV: { to: string; label: MessageKey; need: Capability; end?: boolean }[] 
   { to: "/admin/partners", label: "nav.partners", need: "partners.manage" },
   { to: "/admin/channels", label: "nav.channels", need: "channels.read" },
   { to: "/admin/risk", label: "nav.risk", need: "risk.read" },
+  { to: "/admin/risk/limits", label: "nav.limits", need: "risk.limits" },
   { to: "/admin/staff", label: "nav.staff", need: "staff.manage" },
   { to: "/admin/audit", label: "nav.audit", need: "audit.read" },
 ];

@@ -22,7 +22,8 @@ export type Capability =
   | "channels.fund"
   | "risk.read"
   | "risk.review"
-  | "risk.manage";
+  | "risk.manage"
+  | "risk.limits";
 
 const ALL: Role[] = ["owner", "operator", "finance", "support"];
 
@@ -47,6 +48,7 @@ const TABLE: Record<Capability, Role[]> = {
   "risk.read": ALL,
   "risk.review": ["owner", "operator", "finance"],
   "risk.manage": ["owner", "operator"],
+  "risk.limits": ["owner"],
 };
 
 export const ROLES: Role[] = ALL;

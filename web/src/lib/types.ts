@@ -488,3 +488,42 @@ export interface WebhookDelivery {
   deliveredAt: string | null;
   createdAt: string;
 }
+
+/** Units of one SKU per buyer identity inside the purchase window. */
+export interface PurchaseLimits {
+  perCustomer: number;
+  perIp: number;
+  perDevice: number;
+}
+
+/** `GET /v1/admin/risk/limits`: the merchant's synchronous risk limits. */
+export interface RiskLimits {
+  checkout: {
+    attemptsPerMinute: { perCustomer: number; perIp: number; perDevice: number };
+    purchaseWindowMinutes: number;
+    purchases: PurchaseLimits;
+    skuPurchases: Record<string, PurchaseLimits>;
+    unpaidOrders: { perCustomer: number; perIp: number; perDevice: number };
+    paymentFailures: {
+      perCustomer: number;
+      perIp: number;
+      perDevice: number;
+      perCard: number;
+      windowMinutes: number;
+      cooldownMinutes: number;
+    };
+  };
+  lookups: {
+    failuresPerPartnerKey: number;
+    failuresPerIp: number;
+    windowMinutes: number;
+    lockoutMinutes: number;
+    requestsPerMinutePerPartnerKey: number;
+  };
+}
+
+export interface RiskLimitsView {
+  limits: RiskLimits;
+  defaults: RiskLimits;
+  updatedAt: string | null;
+}

@@ -44,7 +44,7 @@ const route = createRoute({
   tags: ["Shop"],
   summary: "Place an order: reserve stock and start a payment",
   description:
-    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. A bundle reserves every card-secret unit of its components, all or nothing, and a top-up inside it takes the bundle line's `recipient`; a bundle with nothing in it yet is 409. Send an `Idempotency-Key` so a retry never places a second order. The merchant's mini-program or app sends its `X-Channel-Key`: the order is then placed at that channel's prices, within its quotas (409 `quota_exceeded`), and belongs to that channel.",
+    "Units are reserved until `expiresAt`; an unpaid order then lapses and its stock returns. A bundle reserves every card-secret unit of its components, all or nothing, and a top-up inside it takes the bundle line's `recipient`; a bundle with nothing in it yet is 409. Send an `Idempotency-Key` so a retry never places a second order. The merchant's mini-program or app sends its `X-Channel-Key`: the order is then placed at that channel's prices, within its quotas (409 `quota_exceeded`), and belongs to that channel. The merchant's risk limits apply per email, per IP and per `X-Device-Id`, each with Retry-After: checkout attempts per minute (429 `rate_limited`), unpaid orders open at once (429 `order_limit_reached`; paying or letting one lapse frees its slot), units of one SKU per window (429 `purchase_limit_reached`), and a cool-down after repeated failed payments (429 `payment_cooldown`).",
   // Keys are per channel too: the same key from the shop and from an app are two requests.
   middleware: [
     idempotent((c) => {
@@ -66,6 +66,10 @@ const route = createRoute({
       "sale_not_started",
       "sale_sold_out",
       "sale_limit_exceeded",
+      "rate_limited",
+      "order_limit_reached",
+      "purchase_limit_reached",
+      "payment_cooldown",
       "conflict",
       "idempotency_key_reused",
       "idempotency_key_in_use",
