@@ -1,20 +1,13 @@
 import { claimRefundStatement, runAtomic } from "@tessera/db";
-import { orders, payments, riskAssessments, riskDecisions } from "@tessera/db/schema";
-import {
-  type Assessment,
-  assessOrder,
-  type Decision,
-  newId,
-  type OrderFacts,
-  type RiskSettings,
-} from "@tessera/domain";
+import { orders, payments, riskAssessments } from "@tessera/db/schema";
+import { type Assessment, assessOrder, type Decision, type OrderFacts, type RiskSettings } from "@tessera/domain";
 import { and, count, countDistinct, eq, gte, inArray, isNotNull, lt, ne } from "drizzle-orm";
 import type { ServiceContext } from "../../context";
 import { fulfillOrder } from "../fulfillment";
 import { completeRefund } from "../refunds";
 import { keepHeldStock } from "./held-stock";
 import { listHitsFor } from "./lists";
-import { HOLD_REASONS } from "./screening";
+import { assessmentStatements, HOLD_REASONS } from "./screening";
 import { riskSettingsOf } from "./settings";
 import { cardOf, type OrderRow, type Recipient, recipientsOf, subjectOf } from "./signals";
 
@@ -82,35 +75,8 @@ async function recordAssessment(
   assessment: Assessment,
   recipientKey: string | null,
 ) {
-  const now = Date.now();
   await runAtomic(ctx.db, [
-    ctx.db
-      .insert(riskAssessments)
-      .values({
-        id: newId("riskAssessment", now),
-        merchantId: order.merchantId,
-        orderId: order.id,
-        score: assessment.score,
-        decision: assessment.decision,
-        contributions: assessment.contributions,
-        stage: "queue",
-        recipientKey,
-        createdAt: now,
-      })
-      .onConflictDoNothing(),
-    ctx.db
-      .insert(riskDecisions)
-      .values({
-        id: newId("riskDecision", now),
-        merchantId: order.merchantId,
-        orderId: order.id,
-        action: assessment.decision,
-        actor: "system",
-        overruled: null,
-        note: null,
-        createdAt: now,
-      })
-      .onConflictDoNothing(),
+    ...assessmentStatements(ctx, order, assessment, { stage: "queue", recipientKey, now: Date.now() }),
   ]);
   ctx.log.info("order scored", { orderId: order.id, score: assessment.score, decision: assessment.decision });
 }

@@ -55,8 +55,17 @@ export async function screenPayment(
   return { hold: true, reason: HOLD_REASONS.scoring, assessment: null };
 }
 
-/** A fast decision's record, for the transition's batch: a replay inserts nothing twice. */
-export function fastRecordStatements(ctx: ServiceContext, order: OrderRow, assessment: Assessment, now: number) {
+/**
+ * The record of a decision (the fast rules' or the queue's): the assessment and the system's
+ * entry in the decision log, each inserted once, so a replay or a redelivery writes nothing twice.
+ */
+export function assessmentStatements(
+  ctx: ServiceContext,
+  order: OrderRow,
+  assessment: Assessment,
+  record: { stage: "fast" | "queue"; recipientKey: string | null; now: number },
+) {
+  const { stage, recipientKey, now } = record;
   return [
     ctx.db
       .insert(riskAssessments)
@@ -67,8 +76,8 @@ export function fastRecordStatements(ctx: ServiceContext, order: OrderRow, asses
         score: assessment.score,
         decision: assessment.decision,
         contributions: assessment.contributions,
-        stage: "fast",
-        recipientKey: null,
+        stage,
+        recipientKey,
         createdAt: now,
       })
       .onConflictDoNothing(),
@@ -86,4 +95,9 @@ export function fastRecordStatements(ctx: ServiceContext, order: OrderRow, asses
       })
       .onConflictDoNothing(),
   ] as const;
+}
+
+/** A fast decision's record, for the transition's batch. */
+export function fastRecordStatements(ctx: ServiceContext, order: OrderRow, assessment: Assessment, now: number) {
+  return assessmentStatements(ctx, order, assessment, { stage: "fast", recipientKey: null, now });
 }
